@@ -1,0 +1,51 @@
+# Backchannel: `make run` to try it, `make test` to check it. See README.md.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# The local profile: debug on, tasks run in-process, demo URLs on loopback.
+RUN_ENV := DEBUG=true SITE_URL=http://$(HOST):$(PORT) LINKBACK_ALLOWED_NETWORKS=$${LINKBACK_ALLOWED_NETWORKS:-127.0.0.0/8}
+
+.PHONY: run install install-test test test-postgres bench lint browser-deps clean
+
+$(VENV)/.installed: requirements.txt
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	@touch $@
+
+$(VENV)/.test-installed: requirements-test.txt $(VENV)/.installed
+	$(PY) -m pip install --quiet -r requirements-test.txt
+	@touch $@
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.test-installed
+
+run: install
+	$(RUN_ENV) $(MANAGE) migrate --noinput
+	$(RUN_ENV) $(MANAGE) load_demo
+	$(RUN_ENV) $(MANAGE) ensure_admin
+	@echo "Serving on http://$(HOST):$(PORT)/ (admin: http://$(HOST):$(PORT)/admin/). Ctrl-C stops."
+	$(RUN_ENV) $(MANAGE) runserver $(HOST):$(PORT)
+
+browser-deps:
+	@bash scripts/ensure-system-packages chromium redis-server
+
+test: install-test browser-deps
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/pytest
+
+test-postgres: install-test browser-deps
+	@bash scripts/ensure-system-packages postgresql
+	bash scripts/with-postgres $(VENV)/bin/pytest -p no:cacheprovider
+
+bench: install
+	$(PY) bench/run.py
+
+lint: install-test
+	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
+
+clean:
+	rm -rf $(VENV) db.sqlite3 media staticfiles

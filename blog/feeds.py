@@ -1,0 +1,96 @@
+"""Post feeds (RSS 2.0 and Atom): all posts, or one category, tag or author."""
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.http import Http404
+from django.utils.feedgenerator import Enclosure
+from syndication.generators import ContentAtomFeed, ContentRssFeed
+from taggit.models import Tag
+
+from .models import Author, BlogIndexPage, BlogPage, Category
+
+ARCHIVE_MODELS = {"category": Category, "tag": Tag, "author": Author}
+
+
+class PostFeed(Feed):
+    feed_type = ContentRssFeed
+
+    def __init__(self, index: BlogIndexPage, request, subject=None, kind: str | None = None):
+        super().__init__()
+        self.index = index
+        self.request = request
+        self.subject = subject
+        self.kind = kind
+
+    def title(self):
+        return f"{self.index.title} » {self.subject}" if self.subject else self.index.title
+
+    def link(self):
+        return self.index.get_full_url(self.request)
+
+    def description(self):
+        return self.index.search_description or f"Latest posts from {self.index.title}"
+
+    def feed_url(self):
+        return self.request.build_absolute_uri()
+
+    def items(self):
+        posts = self.index.posts()
+        if self.kind == "category":
+            posts = posts.filter(categories=self.subject)
+        elif self.kind == "tag":
+            posts = posts.filter(tags=self.subject)
+        elif self.kind == "author":
+            posts = posts.filter(authors=self.subject)
+        return posts[: settings.FEED_ITEMS]
+
+    def item_title(self, post: BlogPage):
+        return post.title
+
+    def item_description(self, post: BlogPage):
+        return post.summary
+
+    def item_link(self, post: BlogPage):
+        return post.get_full_url(self.request)
+
+    def item_guid(self, post: BlogPage):
+        return f"{self.index.get_full_url(self.request)}?p={post.pk}"
+
+    item_guid_is_permalink = False
+
+    def item_author_name(self, post: BlogPage):
+        return ", ".join(author.name for author in post.authors.all()) or None
+
+    def item_categories(self, post: BlogPage):
+        return [c.name for c in post.categories.all()] + [t.name for t in post.tags.all()]
+
+    def item_pubdate(self, post: BlogPage):
+        return post.date
+
+    def item_updateddate(self, post: BlogPage):
+        return post.last_published_at or post.date
+
+    def item_enclosures(self, post: BlogPage):
+        media = post.attachment
+        if media is None:
+            return []
+        return [Enclosure(self.request.build_absolute_uri(media.file.url), str(media.get_file_size() or 0),
+                          media.content_type)]
+
+    def item_extra_kwargs(self, post: BlogPage):
+        return {"content": str(post.body)}
+
+
+class AtomPostFeed(PostFeed):
+    feed_type = ContentAtomFeed
+    subtitle = PostFeed.description
+
+
+def post_feed(request, index: BlogIndexPage, kind: str | None, slug: str | None, fmt: str | None):
+    subject = None
+    if kind:
+        subject = ARCHIVE_MODELS[kind].objects.filter(slug=slug).first()
+        if subject is None:
+            raise Http404(f"No such {kind}.")
+    feed_class = AtomPostFeed if fmt == "atom" else PostFeed
+    return feed_class(index, request, subject, kind)(request)

@@ -1,0 +1,188 @@
+"""Blog pages and the snippets that describe them: authors and categories."""
+
+from django.db import models
+from django.utils import timezone
+from django.utils.text import slugify
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from taggit.models import TaggedItemBase
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path, re_path
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Page
+from wagtail.search import index
+from wagtail.snippets.models import register_snippet
+
+from .blocks import BodyBlock
+
+
+@register_snippet
+class Author(index.Indexed, models.Model):
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True, allow_unicode=True)
+    bio = models.TextField(blank=True)
+    avatar = models.ForeignKey(
+        "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    email = models.EmailField(blank=True, help_text="Where new responses to this author's posts are announced.")
+
+    panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("bio"), FieldPanel("avatar"), FieldPanel("email")]
+    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.name, allow_unicode=True)
+        super().save(*args, **kwargs)
+
+
+@register_snippet
+class Category(index.Indexed, models.Model):
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True, allow_unicode=True)
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children")
+    description = models.TextField(blank=True)
+
+    panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("parent"), FieldPanel("description")]
+    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "categories"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.name, allow_unicode=True)
+        super().save(*args, **kwargs)
+
+
+class BlogPageTag(TaggedItemBase):
+    content_object = ParentalKey("blog.BlogPage", on_delete=models.CASCADE, related_name="tagged_items")
+
+
+class BlogIndexPage(RoutablePageMixin, Page):
+    """The blog's front page; also serves its archives, search and feeds as sub-routes."""
+
+    intro = RichTextField(blank=True, features=["bold", "italic", "link"])
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    subpage_types = ["blog.BlogPage"]
+    max_count = 1
+
+    def posts(self):
+        from .listing import published_posts
+
+        return published_posts(self)
+
+    def listing(self, request, posts, **context):
+        from . import views
+
+        return views.listing(request, self, posts, **context)
+
+    @path("")
+    def latest(self, request):
+        return self.listing(request, self.posts())
+
+    @re_path(r"^(?P<year>\d{4})/$", name="year")
+    def year_archive(self, request, year):
+        return self.listing(request, self.posts().filter(date__year=year), heading=f"Posts from {year}")
+
+    @re_path(r"^(?P<year>\d{4})/(?P<month>\d{2})/$", name="month")
+    def month_archive(self, request, year, month):
+        from . import views
+
+        return views.month_archive(request, self, int(year), int(month))
+
+    @path("category/<str:slug>/", name="category")
+    def category_archive(self, request, slug):
+        from . import views
+
+        return views.category_archive(request, self, slug)
+
+    @path("tag/<str:slug>/", name="tag")
+    def tag_archive(self, request, slug):
+        from . import views
+
+        return views.tag_archive(request, self, slug)
+
+    @path("author/<str:slug>/", name="author")
+    def author_archive(self, request, slug):
+        from . import views
+
+        return views.author_archive(request, self, slug)
+
+    @path("search/", name="search")
+    def search(self, request):
+        from . import views
+
+        return views.search(request, self)
+
+    @re_path(r"^(?:(?P<kind>category|tag|author)/(?P<slug>[^/]+)/)?feed/(?:(?P<fmt>atom)/)?$", name="feed")
+    def feed(self, request, kind=None, slug=None, fmt=None):
+        from .feeds import post_feed
+
+        return post_feed(request, self, kind, slug, fmt)
+
+
+class BlogPage(Page):
+    """A post. Its body is a StreamField; its responses live in the discussion app."""
+
+    date = models.DateTimeField("publish date", default=timezone.now, db_index=True)
+    authors = ParentalManyToManyField("blog.Author", blank=True, related_name="posts")
+    categories = ParentalManyToManyField("blog.Category", blank=True, related_name="posts")
+    tags = ClusterTaggableManager(through=BlogPageTag, blank=True)
+    intro = models.TextField("excerpt", blank=True, help_text="A short summary for listings, feeds and previews.")
+    body = StreamField(BodyBlock(), blank=True)
+    featured_image = models.ForeignKey(
+        "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    attachment = models.ForeignKey(
+        "wagtaildocs.Document",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Media offered as the feed item's enclosure (audio, video, PDF).",
+    )
+    canonical_url = models.URLField(blank=True, help_text="Only if this post first appeared elsewhere.")
+    og_title = models.CharField("OpenGraph title", max_length=200, blank=True)
+    og_description = models.TextField("OpenGraph description", blank=True)
+
+    content_panels = Page.content_panels + [
+        MultiFieldPanel([FieldPanel("date"), FieldPanel("authors"), FieldPanel("categories"), FieldPanel("tags")],
+                        heading="Publication"),
+        FieldPanel("intro"),
+        FieldPanel("featured_image"),
+        FieldPanel("body"),
+        FieldPanel("attachment"),
+    ]
+    promote_panels = Page.promote_panels + [
+        MultiFieldPanel([FieldPanel("canonical_url"), FieldPanel("og_title"), FieldPanel("og_description")],
+                        heading="Sharing"),
+    ]
+    search_fields = Page.search_fields + [index.SearchField("intro"), index.SearchField("body")]
+    parent_page_types = ["blog.BlogIndexPage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        ordering = ["-date"]
+
+    @property
+    def summary(self) -> str:
+        return self.intro or self.search_description
+
+    def get_context(self, request, *args, **kwargs):
+        from .seo import posting_jsonld
+
+        context = super().get_context(request, *args, **kwargs)
+        context["jsonld"] = posting_jsonld(self, request)
+        context["blog_index"] = self.get_parent().specific_deferred
+        return context

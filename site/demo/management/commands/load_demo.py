@@ -1,0 +1,13 @@
+from django.core.management.base import BaseCommand
+
+from demo.content import load
+
+
+class Command(BaseCommand):
+    help = "Load the demo blog (idempotent: existing demo pages are left as they are)."
+
+    def handle(self, *args, **options):
+        counts = load()
+        self.stdout.write(self.style.SUCCESS(
+            f"Demo content ready: {counts['posts_created']} post(s) created, {counts['posts_total']} in total."
+        ))

@@ -1,0 +1,1 @@
+"""Feed generators shared by the blog, discussion and podcast feeds."""

@@ -1,0 +1,49 @@
+"""RSS 2.0 and Atom generators that carry full content and comment links.
+
+Django's generators stop at the summary; readers want the whole post (`content:encoded`
+in RSS, `<content>` in Atom) and the comment thread (`wfw:commentRss`, `slash:comments`).
+"""
+
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+
+CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
+WFW_NS = "http://wellformedweb.org/CommentAPI/"
+SLASH_NS = "http://purl.org/rss/1.0/modules/slash/"
+ATOM_NS = "http://www.w3.org/2005/Atom"
+THREAD_NS = "http://purl.org/syndication/thread/1.0"
+
+
+class ContentRssFeed(Rss201rev2Feed):
+    def rss_attributes(self):
+        return {
+            **super().rss_attributes(),
+            "xmlns:content": CONTENT_NS,
+            "xmlns:wfw": WFW_NS,
+            "xmlns:slash": SLASH_NS,
+        }
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        if item.get("content"):
+            handler.addQuickElement("content:encoded", item["content"])
+        if item.get("comments_feed"):
+            handler.addQuickElement("wfw:commentRss", item["comments_feed"])
+        if item.get("comments_count") is not None:
+            handler.addQuickElement("slash:comments", str(item["comments_count"]))
+
+
+class ContentAtomFeed(Atom1Feed):
+    def root_attributes(self):
+        return {**super().root_attributes(), "xmlns:thr": THREAD_NS}
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        if item.get("content"):
+            handler.addQuickElement("content", item["content"], {"type": "html"})
+        if item.get("comments_feed"):
+            attrs = {"rel": "replies", "type": "application/atom+xml", "href": item["comments_feed"]}
+            if item.get("comments_count") is not None:
+                attrs["thr:count"] = str(item["comments_count"])
+            handler.addQuickElement("link", "", attrs)
+        if item.get("in_reply_to"):
+            handler.addQuickElement("thr:in-reply-to", "", {"ref": item["in_reply_to"], "href": item["in_reply_to"]})
