@@ -1,5 +1,6 @@
 """Blog pages and the snippets that describe them: authors and categories."""
 
+from discussion.models import DiscussionMixin
 from django.db import models
 from django.utils import timezone
 from django.utils.text import slugify
@@ -132,7 +133,7 @@ class BlogIndexPage(RoutablePageMixin, Page):
         return post_feed(request, self, kind, slug, fmt)
 
 
-class BlogPage(Page):
+class BlogPage(DiscussionMixin, Page):
     """A post. Its body is a StreamField; its responses live in the discussion app."""
 
     date = models.DateTimeField("publish date", default=timezone.now, db_index=True)
@@ -168,6 +169,7 @@ class BlogPage(Page):
         MultiFieldPanel([FieldPanel("canonical_url"), FieldPanel("og_title"), FieldPanel("og_description")],
                         heading="Sharing"),
     ]
+    settings_panels = Page.settings_panels + DiscussionMixin.discussion_panels
     search_fields = Page.search_fields + [index.SearchField("intro"), index.SearchField("body")]
     parent_page_types = ["blog.BlogIndexPage"]
     subpage_types: list[str] = []

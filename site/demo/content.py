@@ -8,11 +8,12 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from blog.models import Author, BlogIndexPage, BlogPage, Category
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from wagtail.models import Page, Site
+
+from blog.models import Author, BlogIndexPage, BlogPage, Category
 
 SEED = Path(__file__).with_name("mayo-clinic-post.json")
 
@@ -93,8 +94,8 @@ def blog_index() -> BlogIndexPage:
     if index:
         return index
     root = Page.get_first_root_node()
-    index = root.add_child(instance=BlogIndexPage(title="Backchannel", slug="blog",
-                                                  intro="<p>Notes on blogging, podcasting and the conversation around them.</p>"))
+    intro = "<p>Notes on blogging, podcasting and the conversation around them.</p>"
+    index = root.add_child(instance=BlogIndexPage(title="Backchannel", slug="blog", intro=intro))
     url = urlsplit(settings.SITE_URL)
     address = {"hostname": url.hostname, "port": url.port or (443 if url.scheme == "https" else 80)}
     site = Site.objects.filter(is_default_site=True).first()
