@@ -103,7 +103,9 @@ def blog_index() -> BlogIndexPage:
         Site.objects.create(root_page=index, is_default_site=True, site_name="Backchannel", **address)
     else:
         old_home = site.root_page
-        Site.objects.filter(pk=site.pk).update(root_page=index, site_name=site.site_name or "Backchannel", **address)
+        site.root_page, site.site_name = index, site.site_name or "Backchannel"
+        site.hostname, site.port = address["hostname"], address["port"]
+        site.save()
         if old_home.specific_class is Page and old_home.depth == 2:
             old_home.delete()
     return index

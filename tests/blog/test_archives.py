@@ -1,0 +1,70 @@
+from datetime import datetime
+
+import pytest
+from django.utils import timezone
+
+from tests.builders import make_author, make_category, make_post
+
+
+def titles(response) -> list[str]:
+    html = response.content.decode()
+    return [chunk.split(">", 1)[1].split("</a>", 1)[0] for chunk in html.split('<h2><a href=')[1:]]
+
+
+def at(year: int, month: int, day: int = 1):
+    return timezone.make_aware(datetime(year, month, day, 12))
+
+
+@pytest.mark.django_db
+def test_front_page_lists_newest_first_with_pagination(client, blog_index, settings):
+    settings.BLOG_POSTS_PER_PAGE = 2
+    for day in range(1, 6):
+        make_post(blog_index, f"Post {day}", date=at(2024, 3, day))
+    first = client.get("/")
+    assert titles(first) == ["Post 5", "Post 4"]
+    assert "Page 1 of 3" in first.content.decode()
+    assert titles(client.get("/?page=3")) == ["Post 1"]
+    assert titles(client.get("/?page=99")) == ["Post 1"], "an out-of-range page shows the last page"
+
+
+@pytest.mark.django_db
+def test_year_and_month_archives(client, blog_index):
+    make_post(blog_index, "March", date=at(2024, 3, 10))
+    make_post(blog_index, "April", date=at(2024, 4, 10))
+    make_post(blog_index, "Older", date=at(2023, 4, 10))
+    assert titles(client.get("/2024/")) == ["April", "March"]
+    month = client.get("/2024/04/")
+    assert titles(month) == ["April"]
+    assert "Posts from April 2024" in month.content.decode()
+    assert client.get("/2024/13/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_category_tag_and_author_archives(client, blog_index):
+    news = make_category("News")
+    grace = make_author("Grace Hopper")
+    make_post(blog_index, "Categorised", categories=[news])
+    make_post(blog_index, "Tagged", tags=["Podcasting"])
+    make_post(blog_index, "By Grace", authors=[grace])
+    assert titles(client.get("/category/news/")) == ["Categorised"]
+    assert titles(client.get("/tag/podcasting/")) == ["Tagged"]
+    by_author = client.get("/author/grace-hopper/")
+    assert titles(by_author) == ["By Grace"]
+    assert "Posts by Grace Hopper" in by_author.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/category/nope/", "/tag/nope/", "/author/nope/", "/category/nope/feed/"])
+def test_unknown_archive_is_404(client, blog_index, path):
+    assert client.get(path).status_code == 404
+
+
+@pytest.mark.django_db
+def test_search_finds_posts_by_title_and_body(client, blog_index):
+    make_post(blog_index, "Mayo Clinic and social media", body="<p>Patients and followers.</p>")
+    make_post(blog_index, "Unrelated", body="<p>Gardening.</p>")
+    found = client.get("/search/", {"q": "followers"})
+    assert titles(found) == ["Mayo Clinic and social media"]
+    nothing = client.get("/search/", {"q": "zeppelin"})
+    assert "Nothing matched your search" in nothing.content.decode()
+    assert '<meta name="robots" content="noindex">' in nothing.content.decode()

@@ -1,0 +1,59 @@
+"""Builders for pages and snippets, so tests say what they need in one line."""
+
+from datetime import datetime, timedelta
+
+from django.utils import timezone
+from wagtail.models import Page, Site
+
+from blog.models import Author, BlogIndexPage, BlogPage, Category
+
+
+def make_blog_index(title: str = "Test Blog") -> BlogIndexPage:
+    """A blog index that is the default site's root, at http://testserver/."""
+    root = Page.get_first_root_node()
+    index = root.add_child(instance=BlogIndexPage(title=title, slug="test-blog"))
+    Site.objects.all().delete()
+    Site.objects.create(hostname="testserver", port=80, root_page=index, is_default_site=True, site_name=title)
+    return index
+
+
+def make_author(name: str = "Ada Writer", **fields) -> Author:
+    return Author.objects.create(name=name, **fields)
+
+
+def make_category(name: str, parent: Category | None = None) -> Category:
+    return Category.objects.create(name=name, parent=parent)
+
+
+def make_post(
+    index: BlogIndexPage,
+    title: str = "A post",
+    *,
+    slug: str | None = None,
+    date: datetime | None = None,
+    body: str = "<p>Body text.</p>",
+    intro: str = "",
+    authors=(),
+    categories=(),
+    tags=(),
+    live: bool = True,
+    **fields,
+) -> BlogPage:
+    post = BlogPage(
+        title=title,
+        slug=slug or "",
+        date=date or timezone.now() - timedelta(hours=1),
+        intro=intro,
+        body=[("paragraph", body)],
+        live=live,
+        **fields,
+    )
+    index.add_child(instance=post)
+    post.authors.set(authors)
+    post.categories.set(categories)
+    post.tags.set(tags)
+    revision = post.save_revision()
+    if live:
+        revision.publish()
+    post.refresh_from_db()
+    return post

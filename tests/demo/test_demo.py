@@ -1,0 +1,51 @@
+import re
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from blog.models import BlogPage
+
+SEED = Path(__file__).parents[1] / "fixtures" / "mayo-clinic-post.txt"
+
+
+def seed_paragraphs() -> list[str]:
+    text = SEED.read_text(encoding="utf-8")
+    paragraphs = [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
+    end = next(i for i, p in enumerate(paragraphs) if re.match(r"\d+ responses to", p))
+    return paragraphs[1:end]
+
+
+@pytest.mark.django_db
+def test_demo_loads_the_seed_post_with_its_whole_text(client, capsys):
+    call_command("load_demo")
+    post = BlogPage.objects.get(title="Mayo Clinic sets a high bar with social media")
+    html = client.get(post.url).content.decode().replace("&#x27;", "'").replace("&quot;", '"')
+    for paragraph in seed_paragraphs():
+        assert paragraph in html, paragraph[:60]
+    assert BlogPage.objects.live().count() >= 5
+    assert "post(s) created" in capsys.readouterr().out
+
+
+@pytest.mark.django_db
+def test_demo_loading_is_idempotent(client):
+    call_command("load_demo")
+    first = sorted(BlogPage.objects.values_list("title", flat=True))
+    call_command("load_demo")
+    assert sorted(BlogPage.objects.values_list("title", flat=True)) == first
+    assert client.get("/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_admin_password_is_generated_and_printed_once(capsys):
+    call_command("ensure_admin")
+    first = capsys.readouterr().out
+    password = re.search(r"password: (\S+)", first).group(1)
+    user = get_user_model().objects.get(username="admin")
+    assert user.is_superuser and user.check_password(password)
+    call_command("ensure_admin")
+    second = capsys.readouterr().out
+    assert password not in second
+    assert "already exists" in second
+    assert get_user_model().objects.count() == 1
