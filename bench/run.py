@@ -1,0 +1,135 @@
+"""`make bench`: serve generated content under gunicorn on loopback and print figures.
+
+Prints requests/s and p50/p99 latency for the home page, a post page and /feed/, plus the SQL
+query count of each page. Nothing here asserts a timing; the figures are for people.
+"""
+
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+POSTS = int(os.environ.get("BENCH_POSTS", "1000"))
+REQUESTS = int(os.environ.get("BENCH_REQUESTS", "400"))
+CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", "4"))
+WORKERS = os.environ.get("BENCH_WORKERS", "2")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def manage(env: dict, *args: str) -> None:
+    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True)
+
+
+def wait_until_up(url: str, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(url, timeout=2).status_code < 500:
+                return
+        except httpx.TransportError:
+            time.sleep(0.2)
+    raise SystemExit(f"gunicorn did not answer at {url} within {timeout:.0f}s")
+
+
+def measure(url: str) -> dict:
+    def one(client: httpx.Client) -> float:
+        start = time.perf_counter()
+        response = client.get(url)
+        response.raise_for_status()
+        return time.perf_counter() - start
+
+    with httpx.Client(timeout=30) as client:
+        for _ in range(10):
+            one(client)  # warm up
+        started = time.perf_counter()
+        with ThreadPoolExecutor(CONCURRENCY) as pool:
+            latencies = sorted(pool.map(lambda _: one(client), range(REQUESTS)))
+        elapsed = time.perf_counter() - started
+    return {
+        "rps": REQUESTS / elapsed,
+        "p50": statistics.median(latencies) * 1000,
+        "p99": latencies[int(len(latencies) * 0.99) - 1] * 1000,
+    }
+
+
+def query_counts(paths: list[str]) -> dict[str, int]:
+    sys.path[:0] = [str(ROOT / "site"), str(ROOT)]
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client, counts = Client(), {}
+    for path in paths:
+        client.get(path, HTTP_HOST="127.0.0.1")  # warm per-process caches, as a running server has
+        with CaptureQueriesContext(connection) as queries:
+            client.get(path, HTTP_HOST="127.0.0.1")
+        counts[path] = len(queries)
+    return counts
+
+
+def main() -> None:
+    workdir = Path(tempfile.mkdtemp(prefix="backchannel-bench-"))
+    port = free_port()
+    env = {
+        **os.environ,
+        "DEBUG": "false",
+        "SECRET_KEY": "bench-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz",
+        "ALLOWED_HOSTS": "127.0.0.1,testserver",
+        "SECURE_SSL_REDIRECT": "false",
+        "SECURE_COOKIES": "false",
+        "DATABASE_URL": f"sqlite:///{workdir / 'bench.sqlite3'}",
+        "STATIC_ROOT": str(workdir / "static"),
+        "MEDIA_ROOT": str(workdir / "media"),
+        "SITE_URL": f"http://127.0.0.1:{port}",
+    }
+    os.environ.update(env)
+    print(f"Preparing {POSTS} posts in {workdir} …", flush=True)
+    manage(env, "migrate", "--noinput", "-v0")
+    manage(env, "collectstatic", "--noinput", "-v0")
+    manage(env, "load_demo")
+    manage(env, "generate_posts", str(POSTS))
+
+    post_path = "/mayo-clinic-sets-a-high-bar-with-social-media/"
+    paths = {"home page": "/", "post page": post_path, "/feed/": "/feed/"}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "--pythonpath", "site", "config.wsgi", "--workers", WORKERS,
+         "--bind", f"127.0.0.1:{port}", "--log-level", "warning"],
+        cwd=ROOT, env=env,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        wait_until_up(base + "/")
+        print(f"gunicorn: {WORKERS} workers on {base}; {REQUESTS} requests per page, {CONCURRENCY} at a time\n")
+        results = {name: measure(base + path) for name, path in paths.items()}
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    counts = query_counts(list(paths.values()))
+
+    print(f"{'page':<12} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'SQL queries':>12}")
+    for name, path in paths.items():
+        r = results[name]
+        print(f"{name:<12} {r['rps']:>8.1f} {r['p50']:>8.1f} {r['p99']:>8.1f} {counts[path]:>12}")
+    print(f"\nDone. {POSTS} posts on SQLite. Raise BENCH_POSTS / BENCH_REQUESTS for longer runs; "
+          "a query count that grows with content is a bug.")
+
+
+if __name__ == "__main__":
+    main()
