@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "blog",
     "podcast",
     "demo",
+    "linkbacks",
     "discussion",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -218,6 +219,9 @@ WAGTAIL_ENABLE_UPDATE_CHECK = False
 
 # Services used by later features.
 AKISMET_API_KEY = os.environ.get("AKISMET_API_KEY", "")
+
+# Linkbacks fetch only public addresses; these CIDRs are let through too (tests, local demos: 127.0.0.0/8).
+LINKBACK_ALLOWED_NETWORKS = env_list("LINKBACK_ALLOWED_NETWORKS", "")
 
 BLOG_POSTS_PER_PAGE = env_int("BLOG_POSTS_PER_PAGE", 10)
 FEED_ITEMS = env_int("FEED_ITEMS", 20)

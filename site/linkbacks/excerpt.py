@@ -1,0 +1,187 @@
+"""Title and excerpt of a page that links to us: the words around the link, shown as "[…] … […]".
+
+WordPress counts bytes and needs whitespace around the link, so a link at the start or end of a
+paragraph keeps the whole paragraph and multibyte text can end up empty. Here the windows count
+characters, are cut at word boundaries (or at a character when a language has no spaces), and the
+link may sit anywhere in its block. Only a parsed link counts: text in comments, scripts or escaped
+HTML is never a link.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import urljoin, urlsplit, urlunsplit
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+ELLIPSIS = "[…]"
+WINDOW = 100
+TITLE_MAX = 300
+
+BLOCK_TAGS = frozenset(
+    "address article aside blockquote body caption dd details div dl dt fieldset figcaption figure footer form "  # noqa: SIM905
+    "h1 h2 h3 h4 h5 h6 header hr li main nav ol p pre section summary table tbody td tfoot th thead tr ul".split()
+)
+SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "head", "title"})
+MEDIA_SELECTOR = "img[src], video[src], audio[src], source[src], video[poster]"
+_SPACE = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class Excerpt:
+    title: str
+    text: str
+
+
+def canonical(url: str) -> str:
+    """A URL in the form we compare: scheme and host lower-cased, default port and fragment dropped."""
+    parts = urlsplit(url.strip())
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or "").lower()
+    if ":" in host:
+        host = f"[{host}]"
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    netloc = host if port in (None, {"http": 80, "https": 443}.get(scheme)) else f"{host}:{port}"
+    return urlunsplit((scheme, netloc, parts.path or "/", parts.query, ""))
+
+
+def collapse(text: str) -> str:
+    return _SPACE.sub(" ", text).strip()
+
+
+def parse(html: str | bytes) -> LexborHTMLParser:
+    return LexborHTMLParser(html)
+
+
+def page_title(tree: LexborHTMLParser) -> str:
+    """og:title, else <title>, else the first heading; empty when the page has none."""
+    meta = tree.css_first('meta[property="og:title"], meta[name="og:title"]')
+    candidates = [meta.attributes.get("content") if meta else None]
+    title = tree.css_first("title")
+    candidates.append(title.text() if title else None)
+    heading = tree.css_first("h1, h2, h3, h4, h5, h6")
+    candidates.append(heading.text() if heading else None)
+    for candidate in candidates:
+        text = collapse(candidate or "")
+        if text:
+            return _shorten(text, TITLE_MAX)
+    return ""
+
+
+def find_link(tree: LexborHTMLParser, target_url: str, base_url: str = "") -> LexborNode | None:
+    """The first <a href> (else image, video or audio source) whose URL, resolved against the
+    source and ignoring the #fragment, is exactly the target."""
+    target = canonical(target_url)
+    for selector, attributes in (("a[href], area[href]", ("href",)), (MEDIA_SELECTOR, ("src", "poster"))):
+        for node in tree.css(selector):
+            for attribute in attributes:
+                value = node.attributes.get(attribute)
+                if value and _resolves_to(value, base_url, target):
+                    return node
+    return None
+
+
+def _resolves_to(value: str, base_url: str, target: str) -> bool:
+    try:
+        return canonical(urljoin(base_url, value.strip())) == target
+    except ValueError:
+        return False
+
+
+def extract(html: str | bytes, target_url: str, source_url: str = "") -> Excerpt | None:
+    """Title and excerpt of ``html`` around its link to ``target_url``; None when there is no such link."""
+    tree = parse(html)
+    link = find_link(tree, target_url, source_url)
+    if link is None:
+        return None
+    return Excerpt(title=page_title(tree), text=excerpt_around(link))
+
+
+def excerpt_around(link: LexborNode) -> str:
+    """About WINDOW characters each side of the link text, within the link's block."""
+    block = _block_of(link)
+    before, inside, after = [], [], []
+    part = before
+    for node in block.traverse(include_text=True):
+        if node.mem_id == link.mem_id:
+            part = inside
+            continue
+        if node.is_text_node:
+            if _skipped(node, block):
+                continue
+            if part is inside and not _is_within(node, link):
+                part = after
+            part.append(node.text_content or "")
+        elif node.tag == "img" and part is inside and _is_within(node, link):
+            part.append(f" {node.attributes.get('alt') or ''} ")
+        elif node.tag in BLOCK_TAGS or node.tag == "br":
+            if part is inside and not _is_within(node, link):
+                part = after
+            part.append(" ")
+    link_text = collapse("".join(inside)) or collapse(link.attributes.get("alt") or "")
+    link_text = _shorten(link_text, WINDOW)
+    left = _tail(_SPACE.sub(" ", "".join(before)), WINDOW)
+    right = _head(_SPACE.sub(" ", "".join(after)), WINDOW)
+    body = collapse(f"{left}{link_text}{right}") if link_text else collapse(f"{left} {right}")
+    return f"{ELLIPSIS} {body} {ELLIPSIS}" if body else ""
+
+
+def _block_of(node: LexborNode) -> LexborNode:
+    parent = node.parent
+    while parent is not None and parent.tag not in BLOCK_TAGS:
+        if parent.parent is None:
+            return parent
+        parent = parent.parent
+    return parent or node
+
+
+def _is_within(node: LexborNode, ancestor: LexborNode) -> bool:
+    parent = node.parent
+    while parent is not None:
+        if parent.mem_id == ancestor.mem_id:
+            return True
+        parent = parent.parent
+    return False
+
+
+def _skipped(node: LexborNode, block: LexborNode) -> bool:
+    parent = node.parent
+    while parent is not None and parent.mem_id != block.mem_id:
+        if parent.tag in SKIP_TAGS:
+            return True
+        parent = parent.parent
+    return False
+
+
+def _tail(text: str, limit: int) -> str:
+    """The last ``limit`` characters, starting at a word boundary when the text has spaces."""
+    if len(text.lstrip()) <= limit:
+        return text.lstrip()
+    cut = text[-limit:]
+    if not text[-limit - 1].isspace() and not cut[0].isspace():
+        space = cut.find(" ")
+        if space != -1 and cut[space + 1 :].strip():
+            cut = cut[space + 1 :]
+    return cut.lstrip()
+
+
+def _head(text: str, limit: int) -> str:
+    """The first ``limit`` characters, ending at a word boundary when the text has spaces."""
+    if len(text.rstrip()) <= limit:
+        return text.rstrip()
+    cut = text[:limit]
+    if not text[limit].isspace() and not cut[-1].isspace():
+        space = cut.rfind(" ")
+        if space != -1 and cut[:space].strip():
+            cut = cut[:space]
+    return cut.rstrip()
+
+
+def _shorten(text: str, limit: int) -> str:
+    if len(text) <= limit:
+        return text
+    return _head(text, limit - 1).rstrip(" ,;:") + "…"

@@ -1,0 +1,183 @@
+"""The guarded fetch: public addresses only (per hop), bounded time, size and redirects, HTML only."""
+
+import socket
+import time
+
+import pytest
+from linkbacks import fetch
+
+from tests.linkbacks.server import Route, trickle
+
+pytestmark = pytest.mark.usefixtures("fast_fetch")
+
+
+def refused_quickly(url: str, error: type[fetch.FetchError], within: float = 1.0) -> str:
+    started = time.monotonic()
+    with pytest.raises(error) as caught:
+        fetch.fetch_html(url)
+    assert time.monotonic() - started < within
+    return str(caught.value)
+
+
+def test_fetches_html_page_from_allowed_loopback(web):
+    url = web.page("/post", "<html><title>Hi</title><p>café</p></html>")
+    page = fetch.fetch_html(url)
+    assert page.status == 200 and page.url == url
+    assert "café" in page.text
+
+
+def test_sends_user_agent_and_accept_and_never_compression(web):
+    fetch.fetch_html(web.page("/post", "<p>x</p>"))
+    headers = web.hits_for("/post")[0].headers
+    assert headers["User-Agent"].startswith("Backchannel-Linkbacks/")
+    assert "text/html" in headers["Accept"]
+    assert headers["Accept-Encoding"] == "identity"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://10.0.0.1/post",
+        "http://169.254.169.254/latest/meta-data/",
+        "http://[::1]/",
+        "http://0.0.0.0/",
+        "http://[::ffff:10.0.0.1]/",
+        "http://100.64.0.1/",
+        "http://192.168.1.1/",
+        "http://[fd00::1]/",
+    ],
+)
+def test_private_and_metadata_addresses_are_blocked(url):
+    message = refused_quickly(url, fetch.BlockedAddress)
+    assert "not a public internet address" in message
+
+
+def test_loopback_is_blocked_when_not_allowed(web, settings):
+    settings.LINKBACK_ALLOWED_NETWORKS = []
+    web.page("/post", "<p>x</p>")
+    for host in ("127.0.0.1", "localhost", "2130706433"):
+        refused_quickly(f"http://{host}:{web.port}/post", fetch.BlockedAddress)
+    assert web.hits == []
+
+
+def test_public_name_resolving_to_private_address_is_blocked(monkeypatch):
+    real = socket.getaddrinfo
+
+    def fake(host, port, *args, **kwargs):
+        if host == "www.innocent.example":
+            return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("10.1.2.3", port))]
+        return real(host, port, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", fake)
+    message = refused_quickly("http://www.innocent.example/post", fetch.BlockedAddress)
+    assert "10.1.2.3" in message
+
+
+def test_name_with_one_private_address_among_public_ones_is_blocked(monkeypatch):
+    def fake(host, port, *args, **kwargs):
+        return [
+            (socket.AF_INET, socket.SOCK_STREAM, 6, "", ("93.184.216.34", port)),
+            (socket.AF_INET6, socket.SOCK_STREAM, 6, "", ("fe80::1", port, 0, 0)),
+        ]
+
+    monkeypatch.setattr(socket, "getaddrinfo", fake)
+    refused_quickly("http://mixed.example/", fetch.BlockedAddress)
+
+
+@pytest.mark.parametrize("location", ["http://10.0.0.1/admin", "http://169.254.169.254/", "http://[::1]:8080/"])
+def test_redirect_to_private_address_is_blocked(web, location):
+    url = web.redirect("/hop", location)
+    refused_quickly(url, fetch.BlockedAddress)
+
+
+def test_redirects_are_followed_up_to_five(web):
+    web.page("/end", "<p>end</p>")
+    for hop in range(5):
+        web.redirect(f"/r{hop}", f"/r{hop + 1}" if hop < 4 else "/end")
+    assert fetch.fetch_html(web.url("/r0")).url == web.url("/end")
+
+
+def test_more_than_five_redirects_fail(web):
+    for hop in range(7):
+        web.redirect(f"/r{hop}", f"/r{hop + 1}")
+    message = refused_quickly(web.url("/r0"), fetch.UpstreamError)
+    assert "redirects more than 5 times" in message
+
+
+def test_slow_trickling_source_fails_at_the_deadline(web):
+    url = web.raw("/slow", Route(headers=[("Content-Type", "text/html")], writer=trickle))
+    message = refused_quickly(url, fetch.UpstreamError, within=2.5)
+    assert "longer than 1 seconds" in message
+
+
+def test_body_over_the_size_cap_fails(web):
+    url = web.page("/big", "<p>" + "x" * 200_000 + "</p>")
+    message = refused_quickly(url, fetch.UpstreamError)
+    assert "larger than 100,000 bytes" in message
+
+
+def test_non_html_source_is_refused(web):
+    url = web.page("/image", "GIF89a", content_type="image/gif")
+    assert "not an HTML page" in refused_quickly(url, fetch.NotHTML)
+
+
+@pytest.mark.parametrize("status", [404, 410])
+def test_missing_source_reports_its_status(web, status):
+    url = web.page("/gone", "<p>gone</p>", status=status)
+    with pytest.raises(fetch.SourceMissing) as caught:
+        fetch.fetch_html(url)
+    assert caught.value.status == status
+
+
+def test_server_error_is_an_upstream_error(web):
+    url = web.page("/broken", "<p>oops</p>", status=503)
+    assert "HTTP 503" in refused_quickly(url, fetch.UpstreamError)
+
+
+def test_refused_connection_is_unreachable(web):
+    closed = socket.socket()
+    closed.bind(("127.0.0.1", 0))
+    port = closed.getsockname()[1]
+    closed.close()
+    refused_quickly(f"http://127.0.0.1:{port}/", fetch.Unreachable)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "file:///etc/passwd",
+        "ftp://example.com/",
+        "gopher://x/",
+        "javascript:alert(1)",
+        "/relative",
+        "",
+        "http://user:pw@example.com/",
+        "http://",
+    ],
+)
+def test_only_absolute_http_urls_are_fetched(url):
+    refused_quickly(url, fetch.InvalidURL)
+
+
+def test_redirect_to_file_scheme_is_refused(web):
+    refused_quickly(web.redirect("/hop", "file:///etc/passwd"), fetch.InvalidURL)
+
+
+def test_proxy_environment_is_ignored(web, monkeypatch):
+    monkeypatch.setenv("HTTP_PROXY", "http://10.0.0.1:3128")
+    monkeypatch.setenv("ALL_PROXY", "http://10.0.0.1:3128")
+    assert fetch.fetch_html(web.page("/post", "<p>x</p>")).status == 200
+
+
+def test_charset_from_meta_is_used_when_header_has_none(web):
+    body = '<meta charset="iso-8859-1"><p>caf\xe9</p>'.encode("latin-1")
+    url = web.raw("/latin", Route(body=body, headers=[("Content-Type", "text/html")]))
+    assert "café" in fetch.fetch_html(url).text
+
+
+def test_invalid_allowed_networks_setting_is_reported(settings):
+    from django.core.exceptions import ImproperlyConfigured
+
+    settings.LINKBACK_ALLOWED_NETWORKS = ["not-a-network"]
+    with pytest.raises(ImproperlyConfigured, match="comma-separated CIDRs"):
+        fetch.is_allowed_address("8.8.8.8")
