@@ -171,15 +171,17 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [SITE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# Hashed, compressed static files (needs `collectstatic`) unless debugging or testing.
+STATIC_MANIFEST = env_bool("STATIC_MANIFEST", not DEBUG)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
-        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-        if DEBUG
-        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if STATIC_MANIFEST
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
-WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
@@ -219,12 +221,36 @@ WAGTAIL_ENABLE_UPDATE_CHECK = False
 
 # Services used by later features.
 AKISMET_API_KEY = os.environ.get("AKISMET_API_KEY", "")
+AKISMET_TIMEOUT = float(os.environ.get("AKISMET_TIMEOUT", "2.0"))  # seconds; a slow Akismet holds, never blocks
+# Akismet's "discard" tip: keep in the spam folder, flagged (false) or drop without a row (true).
+AKISMET_STRICT_DISCARD = env_bool("AKISMET_STRICT_DISCARD", False)
+AKISMET_IS_TEST = env_bool("AKISMET_IS_TEST", DEBUG)
+
+# Discussion (comments and linkbacks); WordPress's defaults unless noted.
+DISCUSSION_THREAD_DEPTH = env_int("DISCUSSION_THREAD_DEPTH", 5)
+DISCUSSION_CLOSE_AFTER_DAYS = env_int("DISCUSSION_CLOSE_AFTER_DAYS", 0)  # 0: never close automatically
+DISCUSSION_LINKS_TO_HOLD = env_int("DISCUSSION_LINKS_TO_HOLD", 2)
+DISCUSSION_FLOOD_SECONDS = env_int("DISCUSSION_FLOOD_SECONDS", 15)
+DISCUSSION_MIN_SUBMIT_SECONDS = env_int("DISCUSSION_MIN_SUBMIT_SECONDS", 3)
+DISCUSSION_MAX_COMMENT_LENGTH = env_int("DISCUSSION_MAX_COMMENT_LENGTH", 20_000)
+DISCUSSION_MANUAL_MODERATION = env_bool("DISCUSSION_MANUAL_MODERATION", False)
+DISCUSSION_PREVIOUSLY_APPROVED = env_bool("DISCUSSION_PREVIOUSLY_APPROVED", False)
+DISCUSSION_HOLD_WITHOUT_AKISMET = env_bool("DISCUSSION_HOLD_WITHOUT_AKISMET", True)
+DISCUSSION_RECHECK_DAYS = env_int("DISCUSSION_RECHECK_DAYS", 15)
 
 # Linkbacks fetch only public addresses; these CIDRs are let through too (tests, local demos: 127.0.0.0/8).
 LINKBACK_ALLOWED_NETWORKS = env_list("LINKBACK_ALLOWED_NETWORKS", "")
 
 BLOG_POSTS_PER_PAGE = env_int("BLOG_POSTS_PER_PAGE", 10)
 FEED_ITEMS = env_int("FEED_ITEMS", 20)
+
+# Podcast: episodes per feed page (older ones on RFC 5005 paged feeds), feed max-age, WebSub hubs to ping
+# on publish (comma-separated; empty: none), and import size caps in bytes.
+PODCAST_FEED_ITEMS = env_int("PODCAST_FEED_ITEMS", 100)
+PODCAST_FEED_MAX_AGE = env_int("PODCAST_FEED_MAX_AGE", 300)
+PODCAST_WEBSUB_HUBS = env_list("PODCAST_WEBSUB_HUBS", "")
+PODCAST_IMPORT_MAX_FEED_BYTES = env_int("PODCAST_IMPORT_MAX_FEED_BYTES", 20_000_000)
+PODCAST_IMPORT_MAX_MEDIA_BYTES = env_int("PODCAST_IMPORT_MAX_MEDIA_BYTES", 2_000_000_000)
 
 LOGGING = {
     "version": 1,
