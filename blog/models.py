@@ -75,7 +75,7 @@ class BlogIndexPage(RoutablePageMixin, Page):
     intro = RichTextField(blank=True, features=["bold", "italic", "link"])
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
-    subpage_types = ["blog.BlogPage"]
+    subpage_types = ["blog.BlogPage", "podcast.PodcastPage"]
     max_count = 1
 
     def posts(self):

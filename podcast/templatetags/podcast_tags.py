@@ -1,0 +1,27 @@
+"""Small formatting helpers for show and episode pages."""
+
+from urllib.parse import quote
+
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def timecode(seconds) -> str:
+    """Seconds as H:MM:SS (or M:SS under an hour), the way players show time."""
+    total = int(float(seconds or 0))
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+@register.filter
+def media_fragment(seconds) -> str:
+    """A W3C media fragment (`t=12.5`) that seeks without JavaScript."""
+    return f"t={float(seconds or 0):g}"
+
+
+@register.filter
+def without_scheme(url: str) -> str:
+    return quote(url.split("://", 1)[-1], safe="/:?=&")
