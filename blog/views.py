@@ -77,6 +77,7 @@ def author_archive(request, index: BlogIndexPage, slug: str):
         posts,
         heading=f"Posts by {author.name}",
         description=author.bio,
+        author=author,
         feed_url=index.url + index.reverse_subpage("feed", kwargs={"kind": "author", "slug": slug}),
         feed_title=f"{index.title} » {author.name}",
     )

@@ -42,7 +42,7 @@ def test_year_and_month_archives(client, blog_index):
 @pytest.mark.django_db
 def test_category_tag_and_author_archives(client, blog_index):
     news = make_category("News")
-    grace = make_author("Grace Hopper")
+    grace = make_author("Grace Hopper", bio="Compiler pioneer.")
     make_post(blog_index, "Categorised", categories=[news])
     make_post(blog_index, "Tagged", tags=["Podcasting"])
     make_post(blog_index, "By Grace", authors=[grace])
@@ -51,6 +51,7 @@ def test_category_tag_and_author_archives(client, blog_index):
     by_author = client.get("/author/grace-hopper/")
     assert titles(by_author) == ["By Grace"]
     assert "Posts by Grace Hopper" in by_author.content.decode()
+    assert "Compiler pioneer." in by_author.content.decode()
 
 
 @pytest.mark.django_db
