@@ -1,9 +1,13 @@
 """Responses to pages: reader comments and linkbacks (pingback, trackback, webmention) in one model."""
 
+import hashlib
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 
 
 class DiscussionMixin(models.Model):
@@ -18,6 +22,31 @@ class DiscussionMixin(models.Model):
 
     class Meta:
         abstract = True
+
+    def discussion_closes_at(self):
+        """When comments and linkbacks close automatically (DISCUSSION_CLOSE_AFTER_DAYS), or None."""
+        days = settings.DISCUSSION_CLOSE_AFTER_DAYS
+        published = getattr(self, "date", None) or self.first_published_at
+        if not days or published is None:
+            return None
+        return published + timedelta(days=days)
+
+    def comments_closed_reason(self) -> str:
+        """Why readers cannot comment here, in words for them; empty when comments are open."""
+        if not self.accept_comments:
+            return "Comments are closed on this page."
+        closes_at = self.discussion_closes_at()
+        if closes_at is not None and timezone.now() >= closes_at:
+            days = settings.DISCUSSION_CLOSE_AFTER_DAYS
+            return f"Comments close {days} days after publication; this page is older than that."
+        return ""
+
+    def comments_open(self) -> bool:
+        return not self.comments_closed_reason()
+
+    def linkbacks_open(self) -> bool:
+        closes_at = self.discussion_closes_at()
+        return self.accept_linkbacks and (closes_at is None or timezone.now() < closes_at)
 
 
 class Response(models.Model):
@@ -57,6 +86,18 @@ class Response(models.Model):
         max_length=200, blank=True, db_index=True, help_text="Identity in the system it was imported from."
     )
 
+    notify_replies = models.BooleanField(default=False, help_text="Email the author when a reply is approved.")
+    author_notified = models.BooleanField(default=False, editable=False)
+    akismet_result = models.CharField(max_length=20, blank=True, editable=False)
+    akismet_discard = models.BooleanField(
+        "Akismet says discard", default=False, editable=False, help_text="Blatant spam by Akismet's pro tip."
+    )
+    akismet_payload = models.JSONField(
+        default=dict, blank=True, editable=False, help_text="What was sent to Akismet, replayed on submit-spam/ham."
+    )
+    akismet_attempts = models.PositiveSmallIntegerField(default=0, editable=False)
+    akismet_next_check_at = models.DateTimeField(null=True, blank=True, editable=False, db_index=True)
+
     class Meta:
         ordering = ["created_at", "id"]
         indexes = [models.Index(fields=["page", "status", "created_at"])]
@@ -64,9 +105,29 @@ class Response(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} by {self.author_name} on {self.page_id}"
 
+    def save(self, *args, **kwargs):
+        """Whoever writes the row (form, linkbacks, importer, admin), content_html is sanitised HTML."""
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or "content_html" in update_fields or "content" in update_fields:
+            from . import text
+
+            self.content_html = text.sanitise(self.content_html) if self.content_html else text.render(self.content)
+        super().save(*args, **kwargs)
+
     @property
     def is_linkback(self) -> bool:
         return self.kind != self.Kind.COMMENT
+
+    @property
+    def avatar_url(self) -> str:
+        """Gravatar-compatible: a hash of the trimmed, lower-cased email, so the email never reaches a page."""
+        digest = hashlib.sha256(self.author_email.strip().lower().encode()).hexdigest()
+        fallback = "identicon" if self.author_email else "mp"
+        return f"https://www.gravatar.com/avatar/{digest}?s=64&d={fallback}"
+
+    @property
+    def anchor(self) -> str:
+        return f"response-{self.pk}"
 
 
 class ResponseEvent(models.Model):
@@ -85,3 +146,26 @@ class ResponseEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} at {self.at:%Y-%m-%d %H:%M}"
+
+
+@register_setting(icon="comment")
+class DiscussionSettings(BaseSiteSetting):
+    """Word lists moderators edit in the admin (Settings → Discussion), like WordPress's discussion options."""
+
+    moderation_words = models.TextField(
+        blank=True,
+        help_text="One word, phrase or IP per line. A response containing one in its name, email, website, text, "
+        "IP or browser is held for moderation.",
+    )
+    blocked_words = models.TextField(
+        blank=True, help_text="Same matching; a response containing one goes straight to spam."
+    )
+
+    panels = [FieldPanel("moderation_words"), FieldPanel("blocked_words")]
+
+    class Meta:
+        verbose_name = "Discussion"
+
+    @staticmethod
+    def words(text: str) -> list[str]:
+        return [line.strip() for line in text.splitlines() if line.strip()]

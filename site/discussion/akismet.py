@@ -1,0 +1,101 @@
+"""Akismet through the `akismet` package, behind functions that turn every failure into a verdict.
+
+A spam service must never cost a reader their comment: errors, timeouts, a bad or missing key all
+come back as ERROR / UNCONFIGURED, and moderation keeps the response pending and rechecks it later.
+"""
+
+from datetime import UTC
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+import akismet
+import httpx
+from django.conf import settings
+
+if TYPE_CHECKING:
+    from .models import Response
+
+AkismetError = akismet.AkismetError
+
+# Tests swap these for one of the library's TestSyncClient subclasses or an httpx.MockTransport.
+client_class: type[akismet.SyncClient] = akismet.SyncClient
+transport: httpx.BaseTransport | None = None
+
+
+class Verdict(StrEnum):
+    HAM = "ham"
+    SPAM = "spam"
+    DISCARD = "discard"
+    ERROR = "error"
+    UNCONFIGURED = "unconfigured"
+
+
+def configured() -> bool:
+    return bool(settings.AKISMET_API_KEY)
+
+
+def _client() -> tuple[akismet.SyncClient, httpx.Client]:
+    http = httpx.Client(
+        timeout=settings.AKISMET_TIMEOUT, headers={"User-Agent": akismet.USER_AGENT}, transport=transport
+    )
+    config = akismet.Config(key=settings.AKISMET_API_KEY, url=settings.SITE_URL + "/")
+    return client_class(config=config, http_client=http), http
+
+
+def payload_for(response: "Response", *, permalink: str, honeypot_field_name: str = "") -> dict:
+    """Everything Akismet's comment-check takes about this response; stored so submit-spam/ham can replay it."""
+    page = response.page
+    modified = page.last_published_at or page.first_published_at
+    payload = {
+        "user_ip": response.ip_address or "",
+        "user_agent": response.user_agent,
+        "referrer": response.referrer,
+        "permalink": permalink,
+        "comment_type": response.kind,
+        "comment_author": response.author_name,
+        "comment_author_email": response.author_email,
+        "comment_author_url": response.author_url or response.source_url,
+        "comment_content": response.content,
+        "comment_date_gmt": response.created_at.astimezone(UTC).isoformat(),
+        "blog_lang": settings.LANGUAGE_CODE,
+        "blog_charset": "UTF-8",
+    }
+    if modified:
+        payload["comment_post_modified_gmt"] = modified.astimezone(UTC).isoformat()
+    if honeypot_field_name:
+        payload["honeypot_field_name"] = honeypot_field_name
+    if settings.AKISMET_IS_TEST:
+        payload["is_test"] = 1
+    return payload
+
+
+def check(payload: dict, *, recheck_reason: str = "") -> tuple[Verdict, str]:
+    """comment-check; returns the verdict and a note for the response's history."""
+    if not configured():
+        return Verdict.UNCONFIGURED, "Akismet is not configured (no AKISMET_API_KEY)."
+    data = dict(payload)
+    if recheck_reason:
+        data["recheck_reason"] = recheck_reason
+    client, http = _client()
+    try:
+        result = client.comment_check(**data)
+    except akismet.AkismetError as error:
+        cause = error.__cause__ or error
+        return Verdict.ERROR, f"Akismet could not answer: {type(cause).__name__}: {cause}"[:500]
+    finally:
+        http.close()
+    if result == akismet.CheckResponse.DISCARD:
+        return Verdict.DISCARD, "Akismet: blatant spam (pro tip: discard)."
+    if result == akismet.CheckResponse.SPAM:
+        return Verdict.SPAM, "Akismet: spam."
+    return Verdict.HAM, "Akismet: not spam."
+
+
+def report(payload: dict, *, spam: bool) -> bool:
+    """submit-spam / submit-ham with what was originally sent; raises akismet.AkismetError on failure."""
+    client, http = _client()
+    try:
+        send = client.submit_spam if spam else client.submit_ham
+        return send(**payload)
+    finally:
+        http.close()

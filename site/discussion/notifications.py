@@ -1,0 +1,96 @@
+"""Emails about responses: to post authors, to moderators, and to readers who asked for replies."""
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import EmailMessage, send_mass_mail
+from django.db.models import Q
+from django.urls import reverse
+
+from . import tokens
+from .models import Response
+
+
+def site_url(path: str) -> str:
+    return settings.SITE_URL + path
+
+
+def response_link(response: Response) -> str:
+    return (response.page.full_url or site_url(response.page.url or "/")) + f"#{response.anchor}"
+
+
+def _describe(response: Response) -> str:
+    lines = [f"{response.get_kind_display()} by {response.author_name}"]
+    if response.author_url or response.source_url:
+        lines.append(f"Website: {response.author_url or response.source_url}")
+    lines += ["", response.content, ""]
+    return "\n".join(lines)
+
+
+def post_author_emails(page) -> list[str]:
+    """Authors of a blog post (Author.email), else the page owner."""
+    page = page.specific
+    authors = getattr(page, "authors", None)
+    emails = [a.email for a in authors.all() if a.email] if authors is not None else []
+    if not emails and page.owner_id and page.owner.email:
+        emails = [page.owner.email]
+    return emails
+
+
+def new_response(response: Response) -> int:
+    recipients = [e for e in post_author_emails(response.page) if e.lower() != response.author_email.lower()]
+    if not recipients:
+        return 0
+    subject = f"[{settings.WAGTAIL_SITE_NAME}] New {response.get_kind_display().lower()} on “{response.page.title}”"
+    body = f"{_describe(response)}\nSee it in context: {response_link(response)}\n"
+    return send_mass_mail([(subject, body, None, [r]) for r in recipients])
+
+
+def moderator_emails() -> list[str]:
+    users = get_user_model().objects.filter(is_active=True).exclude(email="").filter(
+        Q(is_superuser=True)
+        | Q(user_permissions__codename="change_response")
+        | Q(groups__permissions__codename="change_response")
+    )
+    emails = sorted(set(users.values_list("email", flat=True)))
+    return emails or [email for _name, email in settings.ADMINS]
+
+
+def held(response: Response) -> int:
+    recipients = moderator_emails()
+    if not recipients:
+        return 0
+    pending = Response.objects.filter(status=Response.Status.PENDING).count()
+    links = {
+        action: site_url(reverse("discussion:action", args=[tokens.action_token(response.pk, action)]))
+        for action in ("approve", "spam")
+    }
+    subject = f"[{settings.WAGTAIL_SITE_NAME}] Please moderate: “{response.page.title}”"
+    body = (
+        f"A new {response.get_kind_display().lower()} on “{response.page.title}” is waiting for your approval.\n"
+        f"{response_link(response)}\n\n{_describe(response)}\n"
+        f"Approve it: {links['approve']}\nSpam it: {links['spam']}\n\n"
+        f"Currently {pending} response(s) are waiting for approval.\n"
+    )
+    return send_mass_mail([(subject, body, None, [r]) for r in recipients])
+
+
+def reply(response: Response) -> int:
+    parent = response.parent
+    if (
+        parent is None
+        or not parent.notify_replies
+        or not parent.author_email
+        or parent.author_email.lower() == response.author_email.lower()
+    ):
+        return 0
+    unsubscribe = site_url(reverse("discussion:action", args=[tokens.action_token(parent.pk, "unsubscribe")]))
+    subject = f"[{settings.WAGTAIL_SITE_NAME}] {response.author_name} replied to you on “{response.page.title}”"
+    body = (
+        f"{_describe(response)}\nRead and reply: {response_link(response)}\n\n"
+        f"Stop these emails with one click: {unsubscribe}\n"
+    )
+    message = EmailMessage(
+        subject, body, to=[parent.author_email],
+        headers={"List-Unsubscribe": f"<{unsubscribe}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
+    )
+    return message.send()

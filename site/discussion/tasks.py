@@ -1,0 +1,115 @@
+"""Background work for the discussion: Akismet rechecks and reports, and emails.
+
+Each task takes an id, re-reads the row and does nothing when the work is already done, so a
+retry or a duplicate enqueue is harmless. With the immediate backend (`make run`) they run
+in-process; in production run `manage.py db_worker` with TASKS_BACKEND=django_tasks_db.DatabaseBackend.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.utils import timezone
+from django_tasks import task
+
+from . import akismet, moderation, notifications
+from .models import Response
+
+Status = Response.Status
+FIRST_RETRY = timedelta(minutes=20)  # Akismet's plugin retries every 20 minutes…
+LONGEST_WAIT = timedelta(hours=6)  # …we back off, doubling, up to six hours.
+
+
+def backoff(attempts: int) -> timedelta:
+    return min(FIRST_RETRY * (2 ** min(attempts, 10)), LONGEST_WAIT)
+
+
+def schedule_recheck(response: Response) -> None:
+    """Plan the next Akismet recheck: a deferred task where the backend supports it, else `recheck_responses`."""
+    when = timezone.now() + backoff(response.akismet_attempts)
+    Response.objects.filter(pk=response.pk).update(akismet_next_check_at=when)
+    moderation.record(response, "recheck-scheduled", f"Next Akismet check at {when:%Y-%m-%d %H:%M} UTC.")
+    if recheck_response.get_backend().supports_defer:
+        recheck_response.using(run_after=when).enqueue(response.pk)
+
+
+@task()
+def recheck_response(response_id: int) -> str:
+    """Ask Akismet again about a response held because it could not answer; give up after 15 days."""
+    response = Response.objects.filter(pk=response_id).select_related("page").first()
+    if response is None or response.status != Status.PENDING or response.akismet_next_check_at is None:
+        return "nothing to do"
+    if timezone.now() - response.created_at > timedelta(days=settings.DISCUSSION_RECHECK_DAYS):
+        Response.objects.filter(pk=response_id).update(akismet_next_check_at=None)
+        days = settings.DISCUSSION_RECHECK_DAYS
+        moderation.record(response, "recheck-gave-up", f"Akismet could not check it within {days} days; left for you.")
+        notify_moderators.enqueue(response_id)
+        return "gave up"
+    verdict, note = akismet.check(response.akismet_payload, recheck_reason="retry")
+    moderation.record(response, f"recheck-{verdict}", note)
+    response.akismet_result = verdict
+    response.akismet_attempts += 1
+    response.akismet_next_check_at = None
+    if verdict in (akismet.Verdict.ERROR, akismet.Verdict.UNCONFIGURED):
+        response.save(update_fields=["akismet_result", "akismet_attempts", "akismet_next_check_at"])
+        schedule_recheck(response)
+        return "still unreachable"
+    response.akismet_discard = verdict == akismet.Verdict.DISCARD
+    response.save(update_fields=["akismet_result", "akismet_attempts", "akismet_next_check_at", "akismet_discard"])
+    if verdict in (akismet.Verdict.SPAM, akismet.Verdict.DISCARD):
+        moderation.set_status(response, Status.SPAM, reason=note, report=False)
+        return "spam"
+    status, reason = moderation.hold_rules(response)
+    if status == Status.APPROVED:
+        moderation.set_status(response, status, reason=reason, report=False)
+    else:
+        moderation.record(response, "held", reason)
+        notify_moderators.enqueue(response_id)
+    return status
+
+
+@task()
+def recheck_responses() -> int:
+    """Run every recheck that is due (for backends without deferred tasks: call from cron or the worker)."""
+    due = Response.objects.filter(status=Status.PENDING, akismet_next_check_at__lte=timezone.now())
+    ids = list(due.order_by("akismet_next_check_at").values_list("pk", flat=True)[:100])
+    for response_id in ids:
+        recheck_response.call(response_id)
+    return len(ids)
+
+
+@task()
+def report_to_akismet(response_id: int, verdict: str) -> bool:
+    """submit-spam / submit-ham after a moderator's decision, with the payload the check sent."""
+    response = Response.objects.filter(pk=response_id).first()
+    if response is None or not response.akismet_payload or not akismet.configured():
+        return False
+    try:
+        akismet.report(response.akismet_payload, spam=verdict == "spam")
+    except akismet.AkismetError as error:
+        moderation.record(response, f"report-{verdict}-error", str(error)[:500])
+        raise
+    moderation.record(response, f"report-{verdict}", f"Reported to Akismet as {verdict}.")
+    return True
+
+
+@task()
+def notify_new_response(response_id: int) -> int:
+    """A response was approved: tell the post's authors, and the reader it replies to if they asked."""
+    response = Response.objects.filter(pk=response_id, status=Status.APPROVED).select_related("page").first()
+    if response is None or response.author_notified:
+        return 0
+    Response.objects.filter(pk=response_id).update(author_notified=True)
+    sent = notifications.new_response(response)
+    sent += notifications.reply(response)
+    return sent
+
+
+@task()
+def notify_moderators(response_id: int) -> int:
+    response = Response.objects.filter(pk=response_id, status=Status.PENDING).select_related("page").first()
+    if response is None:
+        return 0
+    sent = notifications.held(response)
+    if sent:
+        moderation.record(response, "moderators-notified", f"Emailed {sent} moderator(s).")
+    return sent

@@ -1,0 +1,89 @@
+"""`{% discussion page %}` renders a page's whole discussion; `{% discussion_feed_links page %}` its feeds."""
+
+from urllib.parse import urlsplit
+
+from django import template
+from django.conf import settings
+from django.db.models import Q
+from django.urls import reverse
+
+from .. import thread, tokens
+from ..forms import CommentForm
+from ..models import DiscussionMixin, Response
+
+register = template.Library()
+
+
+def visible_responses(page, pending_ids: list[int]):
+    """One query: the page's approved responses plus the reader's own held ones."""
+    return (
+        Response.objects.filter(page=page)
+        .filter(Q(status=Response.Status.APPROVED) | Q(pk__in=pending_ids, status=Response.Status.PENDING))
+        .defer("content", "akismet_payload", "user_agent", "referrer", "ip_address")
+        .order_by("created_at", "id")
+    )
+
+
+def heading(count: int, title: str) -> str:
+    if count == 0:
+        return f"No responses yet to “{title}”"
+    if count == 1:
+        return f"One response to “{title}”"
+    return f"{count} responses to “{title}”"
+
+
+@register.inclusion_tag("discussion/discussion.html", takes_context=True)
+def discussion(context, page):
+    request = context.get("request")
+    if not isinstance(page, DiscussionMixin):
+        return {"enabled": False}
+    cookies = request.COOKIES if request is not None else {}
+    responses = list(visible_responses(page, tokens.read_pending(cookies.get(tokens.PENDING_COOKIE))))
+    by_id = {r.pk: r for r in responses}
+    closed_reason = page.comments_closed_reason()
+    form = context.get("discussion_form")
+    reply_to = None
+    if form is None:
+        reply_id = request.GET.get("replyto", "") if request is not None else ""
+        candidate = by_id.get(int(reply_id)) if reply_id.isdigit() else None
+        reply_to = candidate if candidate and candidate.status == Response.Status.APPROVED else None
+        form = CommentForm(initial={"parent": reply_to.pk if reply_to else None, "token": tokens.form_token(page.pk)})
+    else:
+        parent = str(form.data.get("parent", ""))
+        reply_to = by_id.get(int(parent)) if parent.isdigit() else None
+        form.data = form.data.copy()
+        form.data["token"] = tokens.form_token(page.pk)
+    approved = sum(1 for r in responses if r.status == Response.Status.APPROVED)
+    return {
+        "enabled": True,
+        "page": page,
+        "heading": heading(approved, page.title),
+        "entries": thread.build(responses, settings.DISCUSSION_THREAD_DEPTH),
+        "closed_reason": closed_reason,
+        "form": form,
+        "reply_to": reply_to,
+        "action": reverse("discussion:post", args=[page.pk]),
+        "feed_url": reverse("discussion:page_feed", args=[page.pk]),
+    }
+
+
+@register.inclusion_tag("discussion/includes/feed_links.html")
+def discussion_feed_links(page):
+    """For the page template's `feeds` block: autodiscovery of the page's responses feeds."""
+    if not isinstance(page, DiscussionMixin):
+        return {}
+    return {
+        "title": page.title,
+        "rss": reverse("discussion:page_feed", args=[page.pk]),
+        "atom": reverse("discussion:page_feed_atom", args=[page.pk]),
+    }
+
+
+@register.filter
+def safe_url(url: str) -> str:
+    """Only http(s) URLs become links; anything else (javascript:, data:) is dropped."""
+    try:
+        scheme = urlsplit(url or "").scheme.lower()
+    except ValueError:
+        return ""
+    return url if scheme in ("http", "https") else ""

@@ -1,0 +1,69 @@
+"""Reader text to safe HTML: paragraphs, line breaks and auto-linked URLs, then sanitised by nh3.
+
+Readers write plain text; nothing they type is trusted as markup. The HTML we build is passed
+through nh3 anyway, so a mistake here can never let markup or a `javascript:` link through.
+"""
+
+import re
+
+import nh3
+
+# Characters that reorder or hide text (bidi overrides, zero-width spaces, BOM): useful for
+# spoofing ("txt.exe" shown as "exe.txt"), never needed in a comment.
+INVISIBLE = re.compile("[\u200b\u200c\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+URL = re.compile(r"\bhttps?://[^\s<>\"'`]+", re.IGNORECASE)
+TRAILING_PUNCTUATION = ".,;:!?)]}'\""
+ALLOWED_TAGS = {"p", "br", "a"}
+
+
+def clean_text(value: str) -> str:
+    """Normalise newlines and remove control and invisible/bidi characters from multi-line text."""
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
+    return INVISIBLE.sub("", CONTROL.sub("", value)).strip()
+
+
+def clean_line(value: str) -> str:
+    """A single-line field (name, URL): also drops the zero-width joiner and collapses whitespace."""
+    return " ".join(clean_text(value).replace("\u200d", "").split())
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+
+
+def _linkify(line: str) -> str:
+    parts, last = [], 0
+    for match in URL.finditer(line):
+        url = match.group(0)
+        trimmed = url.rstrip(TRAILING_PUNCTUATION)
+        if trimmed.count("(") > trimmed.count(")") and url[len(trimmed) : len(trimmed) + 1] == ")":
+            trimmed += ")"
+        parts.append(_escape(line[last : match.start()]))
+        parts.append(f'<a href="{_escape(trimmed)}">{_escape(trimmed)}</a>')
+        last = match.start() + len(trimmed)
+    parts.append(_escape(line[last:]))
+    return "".join(parts)
+
+
+def render(text: str) -> str:
+    """Plain text to sanitised HTML; links get rel="nofollow ugc"."""
+    paragraphs = [p for p in re.split(r"\n\s*\n", clean_text(text)) if p.strip()]
+    html = "".join("<p>" + "<br>\n".join(_linkify(line) for line in p.split("\n")) + "</p>\n" for p in paragraphs)
+    return sanitise(html)
+
+
+def sanitise(html: str) -> str:
+    """The one gate for response HTML, also for linkback excerpts and imported comments."""
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes={"a": {"href"}},
+        url_schemes={"http", "https"},
+        link_rel="nofollow ugc",
+        strip_comments=True,
+    )
+
+
+def count_links(html: str) -> int:
+    return html.count("<a ")

@@ -1,0 +1,66 @@
+"""Signed values the discussion hands out: the form's time token, the reader's pending-comment
+cookie, and the links in moderation and reply emails. All use django.core.signing, so they need
+no table and expire on their own."""
+
+import time
+
+from django.conf import settings
+from django.core import signing
+
+FORM_SALT = "discussion.form"
+PENDING_SALT = "discussion.pending"
+ACTION_SALT = "discussion.action"
+PENDING_COOKIE = "discussion_pending"
+FORM_MAX_AGE = 2 * 24 * 3600
+PENDING_MAX_AGE = 30 * 24 * 3600
+ACTION_MAX_AGE = 30 * 24 * 3600
+
+
+class TokenError(Exception):
+    """The token is missing, forged, expired or too fresh; the message is for the reader."""
+
+
+def form_token(page_id: int, issued_at: float | None = None) -> str:
+    """Issued with the form; a bot that posts faster than a person can type is refused."""
+    return signing.dumps({"p": page_id, "t": issued_at if issued_at is not None else time.time()}, salt=FORM_SALT)
+
+
+def check_form_token(token: str, page_id: int) -> None:
+    try:
+        data = signing.loads(token, salt=FORM_SALT, max_age=FORM_MAX_AGE)
+    except signing.SignatureExpired:
+        raise TokenError("This form has expired. Please send your comment again.") from None
+    except signing.BadSignature:
+        raise TokenError("This form could not be verified. Please reload the page and send again.") from None
+    if data.get("p") != page_id:
+        raise TokenError("This form belongs to another page. Please reload the page and send again.")
+    if time.time() - float(data.get("t", 0)) < settings.DISCUSSION_MIN_SUBMIT_SECONDS:
+        raise TokenError("That was very quick. Please take a moment, then send your comment again.")
+
+
+def read_pending(cookie: str | None) -> list[int]:
+    """Ids of the reader's own held responses, so only they see them "awaiting moderation"."""
+    if not cookie:
+        return []
+    try:
+        ids = signing.loads(cookie, salt=PENDING_SALT, max_age=PENDING_MAX_AGE)
+    except signing.BadSignature:
+        return []
+    return [i for i in ids if isinstance(i, int)][-50:] if isinstance(ids, list) else []
+
+
+def write_pending(ids: list[int]) -> str:
+    return signing.dumps(ids[-50:], salt=PENDING_SALT)
+
+
+def action_token(response_id: int, action: str) -> str:
+    """For email links: approve / spam (moderators) and unsubscribe (readers)."""
+    return signing.dumps({"r": response_id, "a": action}, salt=ACTION_SALT)
+
+
+def read_action(token: str) -> tuple[int, str]:
+    try:
+        data = signing.loads(token, salt=ACTION_SALT, max_age=ACTION_MAX_AGE)
+        return int(data["r"]), str(data["a"])
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        raise TokenError("This link is invalid or has expired.") from None

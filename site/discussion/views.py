@@ -1,0 +1,111 @@
+"""HTTP in and out for the discussion: the comment POST, email-link actions and feeds."""
+
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.template.response import TemplateResponse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
+from wagtail.models import Page
+
+from . import moderation, tokens
+from .forms import HONEYPOT, CommentForm
+from .models import DiscussionMixin, Response
+
+MAX_BODY_BYTES = 256 * 1024
+
+
+def discussion_page(page_id: int) -> Page:
+    page = get_object_or_404(Page.objects.live().public(), pk=page_id).specific
+    if not isinstance(page, DiscussionMixin):
+        raise Http404("This page has no discussion.")
+    return page
+
+
+def _page_with_form(request: HttpRequest, page: Page, form: CommentForm, status: int) -> HttpResponse:
+    """Show the page again with the reader's text and the errors next to their fields."""
+    response = page.serve(request)
+    if isinstance(response, TemplateResponse):
+        response.context_data["discussion_form"] = form
+        response.status_code = status
+        return response
+    errors = [e for errors in form.errors.values() for e in errors]
+    return render(request, "discussion/error.html", {"page": page, "errors": errors}, status=status)
+
+
+@require_POST
+def post_comment(request: HttpRequest, page_id: int) -> HttpResponse:
+    length = request.META.get("CONTENT_LENGTH") or "0"
+    if not length.isdigit() or int(length) > MAX_BODY_BYTES:
+        message = f"Your comment is too large to send (the limit is {MAX_BODY_BYTES // 1024} KB)."
+        return render(request, "discussion/error.html", {"errors": [message]}, status=413)
+    page = discussion_page(page_id)
+    form = CommentForm(request.POST)
+    if not form.is_valid():
+        return _page_with_form(request, page, form, 400)
+    try:
+        tokens.check_form_token(form.cleaned_data["token"], page.pk)
+    except tokens.TokenError as error:
+        form.add_error(None, str(error))
+        return _page_with_form(request, page, form, 400)
+    data = form.cleaned_data
+    parent = None
+    if data["parent"]:
+        parent = Response.objects.filter(pk=data["parent"], page=page).first()
+        if parent is None:
+            form.add_error(None, "The comment you are replying to no longer exists.")
+            return _page_with_form(request, page, form, 400)
+    response = Response(
+        page=page, parent=parent, kind=Response.Kind.COMMENT,
+        author_name=data["author_name"], author_email=data["author_email"], author_url=data["author_url"],
+        content=data["content"], notify_replies=data["notify_replies"],
+    )
+    context = moderation.RequestContext.from_request(
+        request, permalink=page.full_url or "", honeypot_tripped=bool(data[HONEYPOT]), honeypot_field_name=HONEYPOT
+    )
+    try:
+        moderation.submit(response, request_context=context)
+    except moderation.Rejected as rejected:
+        form.add_error(rejected.field, rejected.message)
+        return _page_with_form(request, page, form, rejected.status)
+    anchor = response.anchor if response.pk and response.status != Response.Status.SPAM else "responses"
+    redirect = HttpResponseRedirect(f"{page.url}#{anchor}", status=303)
+    if response.pk and response.status == Response.Status.PENDING:
+        pending = tokens.read_pending(request.COOKIES.get(tokens.PENDING_COOKIE)) + [response.pk]
+        redirect.set_cookie(
+            tokens.PENDING_COOKIE, tokens.write_pending(pending), max_age=tokens.PENDING_MAX_AGE,
+            httponly=True, samesite="Lax", secure=settings.SESSION_COOKIE_SECURE,
+        )
+    redirect.status_code = 303
+    return redirect
+
+
+@csrf_exempt  # the signed token is the credential; mail clients POST one-click unsubscribes without a form
+@require_http_methods(["GET", "POST"])
+def action(request: HttpRequest, token: str) -> HttpResponse:
+    """Links from emails: approve / spam (moderators), unsubscribe (readers). GET asks, POST does."""
+    try:
+        response_id, verb = tokens.read_action(token)
+    except tokens.TokenError as error:
+        return render(request, "discussion/error.html", {"errors": [str(error)]}, status=400)
+    response = Response.objects.filter(pk=response_id).select_related("page").first()
+    if response is None or verb not in ("approve", "spam", "unsubscribe"):
+        return render(request, "discussion/error.html", {"errors": ["That response no longer exists."]}, status=404)
+    done = ""
+    if request.method == "POST":
+        if verb == "unsubscribe":
+            Response.objects.filter(page=response.page_id, author_email__iexact=response.author_email).update(
+                notify_replies=False
+            )
+            done = "You will get no more reply emails for this conversation."
+        else:
+            status = Response.Status.APPROVED if verb == "approve" else Response.Status.SPAM
+            user = request.user if request.user.is_authenticated else None
+            moderation.set_status(response, status, actor=user, reason="From the moderation email link.",
+                                  report=True)
+            if user is None and status == Response.Status.SPAM and response.akismet_payload:
+                from . import tasks
+
+                tasks.report_to_akismet.enqueue(response.pk, "spam")
+            done = f"The response is now {response.get_status_display().lower()}."
+    return render(request, "discussion/action.html", {"response": response, "verb": verb, "done": done})
