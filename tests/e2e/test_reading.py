@@ -1,13 +1,11 @@
 import pytest
-from django.core.management import call_command
 
 from blog.models import BlogPage
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("demo_site")]
 
 
 def test_reader_opens_the_seed_post_and_follows_the_rss_link(live_server, page):
-    call_command("load_demo")
     seed = BlogPage.objects.get(title="Mayo Clinic sets a high bar with social media")
     page.goto(live_server.url + "/")
     page.get_by_role("link", name="Mayo Clinic sets a high bar with social media").first.click()
@@ -26,7 +24,6 @@ def test_reader_opens_the_seed_post_and_follows_the_rss_link(live_server, page):
 
 
 def test_post_page_reads_well_on_a_phone(live_server, page):
-    call_command("load_demo")
     page.set_viewport_size({"width": 375, "height": 740})
     page.goto(live_server.url + "/mayo-clinic-sets-a-high-bar-with-social-media/")
     overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
