@@ -4,6 +4,7 @@ import time
 import akismet
 import httpx
 import pytest
+from django.db import transaction
 from django.urls import reverse
 
 from discussion import akismet as discussion_akismet
@@ -36,6 +37,8 @@ def discussion_settings(settings, monkeypatch):
     settings.ADMINS = [("Mod", "mod@example.com")]
     monkeypatch.setattr(discussion_akismet, "client_class", HamClient)
     monkeypatch.setattr(discussion_akismet, "transport", None)
+    # Requests run in autocommit, so on_commit work runs at once; the test's wrapping transaction would defer it.
+    monkeypatch.setattr(transaction, "on_commit", lambda func, using=None, robust=False: func())
 
 
 @pytest.fixture
@@ -49,9 +52,9 @@ def akismet_says(monkeypatch):
 @pytest.fixture
 def akismet_http(monkeypatch):
     """The real SyncClient over an httpx.MockTransport we control; returns the list of requests seen."""
-    seen: list[httpx.Request] = []
-
     def install(handler):
+        seen: list[httpx.Request] = []
+
         def record(request: httpx.Request) -> httpx.Response:
             seen.append(request)
             return handler(request)

@@ -108,7 +108,7 @@ def test_moderation_words_hold(client, post, overrides):
     post_comment(client, post, **overrides)
     response = Response.objects.get()
     assert response.status == "pending"
-    assert "moderation word “casino”" in response.history.last().note
+    assert "moderation word “casino”" in response.history.get(action="status-pending").note
 
 
 def test_moderation_words_match_ip(client, post):
