@@ -14,12 +14,15 @@ PRODUCTION = {
     "ALLOWED_HOSTS": "blog.example.org",
     "SECURE_SSL_REDIRECT": "true",
     "STATIC_MANIFEST": "true",
+    "SECURE_HSTS_PRELOAD": "true",
 }
+# Variables the test run itself sets, which must not leak into the profiles under test.
+HARNESS = {"SECRET_KEY", "DEBUG", "DATABASE_URL", "CACHE_URL", "REDIS_URL", "SECURE_SSL_REDIRECT", "STATIC_MANIFEST",
+           "DJANGO_ALLOW_ASYNC_UNSAFE"}
 
 
 def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG", "DATABASE_URL", "CACHE_URL",
-                                                              "REDIS_URL", "SECURE_SSL_REDIRECT", "STATIC_MANIFEST"}}
+    clean = {k: v for k, v in os.environ.items() if k not in HARNESS}
     return subprocess.run(
         [sys.executable, "manage.py", *args], cwd=ROOT, env={**clean, **env}, capture_output=True, text=True,
         timeout=120,
@@ -63,7 +66,7 @@ def test_database_and_cache_urls_are_honoured():
         "print(s.DATABASES['default']['ENGINE'], s.DATABASES['default']['NAME'], s.CACHES['default']['BACKEND'])"
     )
     result = manage(
-        "shell", "-c", code, DEBUG="true", DATABASE_URL="postgres://u:p@db.internal:5432/backchannel",
+        "shell", "--no-imports", "-c", code, DEBUG="true", DATABASE_URL="postgres://u:p@db.internal:5432/backchannel",
         REDIS_URL="redis://cache.internal:6379/1",
     )
     assert result.returncode == 0, result.stderr
@@ -73,6 +76,6 @@ def test_database_and_cache_urls_are_honoured():
 
 
 def test_default_database_is_a_local_sqlite_file():
-    result = manage("shell", "-c", "from django.conf import settings as s; print(s.DATABASES['default']['NAME'])",
-                    DEBUG="true")
+    code = "from django.conf import settings as s; print(s.DATABASES['default']['NAME'])"
+    result = manage("shell", "--no-imports", "-c", code, DEBUG="true")
     assert result.stdout.strip() == str(ROOT / "db.sqlite3")
