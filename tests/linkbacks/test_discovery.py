@@ -1,6 +1,7 @@
 """Endpoint discovery: the 23 webmention.rocks discovery cases, then pingback, over pure input and real HTTP."""
 
 import pytest
+
 from linkbacks import discovery, fetch
 from linkbacks.discovery import PINGBACK, WEBMENTION, Endpoint, find_endpoint
 

@@ -1,6 +1,7 @@
 """Excerpts: the words around the link, cut at word boundaries, right where WordPress is wrong."""
 
 import pytest
+
 from linkbacks.excerpt import canonical, extract
 
 TARGET = "https://blog.test/2011/mayo/"

@@ -4,8 +4,8 @@ import socket
 import time
 
 import pytest
-from linkbacks import fetch
 
+from linkbacks import fetch
 from tests.linkbacks.server import Route, trickle
 
 pytestmark = pytest.mark.usefixtures("fast_fetch")

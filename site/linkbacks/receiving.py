@@ -1,0 +1,223 @@
+"""What pingback, trackback and webmention share on the way in: which page is the target, may this
+sender ask now, does the source really link to us, and handing the result to moderation.
+
+Errors carry the Pingback 1.0 fault code and an HTTP status, so each protocol answers in its own
+terms with the same meaning.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.cache import cache
+from wagtail.models import Page, Site
+
+from discussion import moderation
+from discussion.models import DiscussionMixin, Response
+
+from . import excerpt, fetch
+
+
+class LinkbackError(Exception):
+    fault_code = 0
+    http_status = 400
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class SourceMissing(LinkbackError):
+    fault_code = 0x10
+
+
+class NoLink(LinkbackError):
+    fault_code = 0x11
+
+
+class TargetMissing(LinkbackError):
+    fault_code = 0x20
+    http_status = 404
+
+
+class TargetRefused(LinkbackError):
+    fault_code = 0x21
+
+
+class TargetClosed(TargetRefused):
+    http_status = 403
+
+
+class AlreadyRegistered(LinkbackError):
+    fault_code = 0x30
+    http_status = 409
+
+
+class AccessDenied(LinkbackError):
+    fault_code = 0x31
+    http_status = 403
+
+
+class RateLimited(AccessDenied):
+    http_status = 429
+
+
+class UpstreamError(LinkbackError):
+    fault_code = 0x32
+    http_status = 502
+
+
+_FETCH_ERRORS: dict[type[fetch.FetchError], type[LinkbackError]] = {
+    fetch.InvalidURL: SourceMissing,
+    fetch.Unreachable: SourceMissing,
+    fetch.SourceMissing: SourceMissing,
+    fetch.BlockedAddress: AccessDenied,
+    fetch.NotHTML: NoLink,
+    fetch.UpstreamError: UpstreamError,
+}
+
+
+def from_fetch_error(error: fetch.FetchError) -> LinkbackError:
+    for fetch_type, linkback_type in _FETCH_ERRORS.items():
+        if isinstance(error, fetch_type):
+            return linkback_type(str(error))
+    return UpstreamError(str(error))
+
+
+# --- target -----------------------------------------------------------------------------------------
+
+
+def _site_for(host: str, port: int) -> Site | None:
+    """Our site with that host name (the one on that port if several); SITE_URL's host is the default site."""
+    sites = [site for site in Site.objects.select_related("root_page") if site.hostname.lower() == host]
+    if sites:
+        return next((site for site in sites if site.port == port), sites[0])
+    own = urlsplit(getattr(settings, "SITE_URL", ""))
+    if own.hostname and own.hostname.lower() == host:
+        return Site.objects.select_related("root_page").filter(is_default_site=True).first()
+    return None
+
+
+def find_page(target_url: str) -> Page:
+    """The live page at ``target_url`` on one of our sites (query and fragment ignored).
+
+    Raises TargetRefused for URLs that are not ours and TargetMissing for our URLs without a page."""
+    try:
+        fetch.check_url(target_url)
+        parts = urlsplit(target_url)
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except (fetch.InvalidURL, ValueError):
+        raise TargetRefused(f"The target {target_url!r} is not a valid http or https URL.") from None
+    site = _site_for((parts.hostname or "").lower(), port)
+    if site is None:
+        raise TargetRefused(f"The target {target_url} is not on this site.")
+    path = parts.path if parts.path.endswith("/") else parts.path + "/"
+    url_path = site.root_page.url_path + path.lstrip("/")
+    page = Page.objects.live().public().filter(url_path=url_path).first()
+    if page is None:
+        raise TargetMissing(f"There is no page at {target_url}.")
+    return page.specific
+
+
+def accepting_page(target_url: str) -> Page:
+    """The page at ``target_url`` if it takes linkbacks now; else TargetMissing / TargetRefused."""
+    page = find_page(target_url)
+    if not isinstance(page, DiscussionMixin):
+        raise TargetRefused(f"{target_url} is not a post or episode, so it cannot take linkbacks.")
+    if not page.linkbacks_open():
+        raise TargetClosed(f"Linkbacks are closed on {target_url}.")
+    return page
+
+
+def is_duplicate(page: Page, source_url: str) -> bool:
+    return Response.objects.filter(page=page, source_url=source_url).exclude(status=Response.Status.TRASH).exists()
+
+
+def check_not_same(source_url: str, target_url: str) -> None:
+    if excerpt.canonical(source_url) == excerpt.canonical(target_url):
+        raise TargetRefused("The source and the target are the same URL; a page cannot link back to itself.")
+
+
+# --- rate limits ------------------------------------------------------------------------------------
+
+
+def _rate(name: str, default: str) -> tuple[int, int]:
+    count, _, seconds = str(getattr(settings, name, default)).partition("/")
+    return int(count), int(seconds or 60)
+
+
+def throttle(client_ip: str | None, source_url: str) -> None:
+    """Count this attempt against the client's and the source host's budgets (Django's cache)."""
+    checks = [
+        ("ip", client_ip or "unknown", "LINKBACK_RATE_PER_IP", "20/60", "from your address"),
+        (
+            "host",
+            (urlsplit(source_url).hostname or "").lower(),
+            "LINKBACK_RATE_PER_SOURCE_HOST",
+            "10/60",
+            "from that source's site",
+        ),
+    ]
+    for scope, key, setting, default, who in checks:
+        limit, window = _rate(setting, default)
+        cache_key = f"linkbacks:rate:{scope}:{key}"
+        cache.add(cache_key, 0, timeout=window)
+        try:
+            count = cache.incr(cache_key)
+        except ValueError:
+            cache.set(cache_key, 1, timeout=window)
+            count = 1
+        if count > limit:
+            raise RateLimited(f"Too many linkbacks {who}; at most {limit} every {window} seconds. Try again later.")
+
+
+# --- verification and registration ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Verified:
+    source_url: str
+    final_url: str
+    html: str
+    title: str
+    excerpt: str
+
+
+def verify(source_url: str, target_url: str) -> Verified:
+    """Fetch the source (guarded) and confirm it links to the target; title and excerpt come along."""
+    try:
+        page = fetch.fetch_html(source_url)
+    except fetch.FetchError as error:
+        raise from_fetch_error(error) from None
+    html = page.text
+    found = excerpt.extract(html, target_url, page.url)
+    if found is None:
+        raise NoLink(f"The source {source_url} does not contain a link to {target_url}.")
+    title = found.title or (urlsplit(page.url).hostname or source_url)
+    return Verified(source_url, page.url, html, title, found.text)
+
+
+def submit(response: Response, context: moderation.RequestContext) -> Response:
+    """Moderation (Akismet, word lists, hold rules) decides; its refusals become linkback errors."""
+    try:
+        return moderation.submit(response, request_context=context)
+    except moderation.Rejected as rejected:
+        if rejected.status == 409:
+            raise AlreadyRegistered(rejected.message) from None
+        if rejected.status == 429:
+            raise RateLimited(rejected.message) from None
+        raise TargetClosed(rejected.message) from None
+
+
+def new_response(kind: str, page: Page, verified: Verified, *, author_name: str = "", content: str = "") -> Response:
+    return Response(
+        page=page,
+        kind=kind,
+        author_name=(author_name or verified.title)[:200],
+        author_url=verified.source_url if len(verified.source_url) <= 500 else "",
+        content=content or verified.excerpt,
+        source_url=verified.source_url,
+        source_title=verified.title[:300],
+    )

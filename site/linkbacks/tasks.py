@@ -1,0 +1,65 @@
+"""Background work for linkbacks: verifying webmentions and sending ours.
+
+Tasks take ids, re-read their rows and do nothing when the work is done, so retries and duplicate
+enqueues are harmless (immediate backend in-process; `db_worker` in production).
+"""
+
+from datetime import timedelta
+
+from django.utils import timezone
+from django_tasks import task
+
+from . import sending, webmention
+from .models import IncomingWebmention, OutgoingLinkback
+
+FIRST_RETRY = timedelta(minutes=5)
+LONGEST_WAIT = timedelta(hours=12)
+MAX_ATTEMPTS = 6
+
+
+@task()
+def verify_webmention(mention_id: int) -> str:
+    mention = IncomingWebmention.objects.filter(pk=mention_id).select_related("page").first()
+    if mention is None or mention.status != IncomingWebmention.Status.QUEUED:
+        return "nothing to do"
+    return webmention.verify(mention).status
+
+
+@task()
+def send_page_linkbacks(page_id: int) -> int:
+    """Find the links in a published page and queue one send per link that needs one."""
+    return len([send_linkback.enqueue(pk) for pk in sending.plan(page_id)])
+
+
+@task()
+def send_linkback(outgoing_id: int) -> str:
+    outgoing = OutgoingLinkback.objects.filter(pk=outgoing_id).select_related("page").first()
+    if outgoing is None or outgoing.status not in (OutgoingLinkback.Status.QUEUED, OutgoingLinkback.Status.RETRYING):
+        return "nothing to do"
+    sending.send(outgoing)
+    if outgoing.status == OutgoingLinkback.Status.RETRYING:
+        schedule_retry(outgoing)
+    return outgoing.status
+
+
+def schedule_retry(outgoing: OutgoingLinkback) -> None:
+    """Back off (doubling) and retry; give up after MAX_ATTEMPTS."""
+    if outgoing.attempts >= MAX_ATTEMPTS:
+        outgoing.status = OutgoingLinkback.Status.FAILED
+        outgoing.next_attempt_at = None
+        outgoing.save(update_fields=["status", "next_attempt_at", "updated_at"])
+        return
+    when = timezone.now() + min(FIRST_RETRY * 2 ** (outgoing.attempts - 1), LONGEST_WAIT)
+    outgoing.next_attempt_at = when
+    outgoing.save(update_fields=["next_attempt_at", "updated_at"])
+    if send_linkback.get_backend().supports_defer:
+        send_linkback.using(run_after=when).enqueue(outgoing.pk)
+
+
+@task()
+def retry_due_linkbacks() -> int:
+    """For backends without deferred tasks: run from a scheduler (cron) to retry what is due."""
+    due = OutgoingLinkback.objects.filter(
+        status=OutgoingLinkback.Status.RETRYING, next_attempt_at__lte=timezone.now()
+    ).values_list("pk", flat=True)
+    return len([send_linkback.enqueue(pk) for pk in due])

@@ -1,0 +1,84 @@
+"""TrackBack (Six Apart): a form POST to ``<page>/trackback/`` answered with a small XML document.
+
+Unlike WordPress, the source must really link to the page before anything is stored; only ``url``
+is required (as the spec says), and the sender's charset is honoured.
+"""
+
+from __future__ import annotations
+
+import codecs
+from urllib.parse import parse_qsl
+from xml.sax.saxutils import escape
+
+from wagtail.models import Page
+
+from discussion import moderation
+from discussion.models import Response
+from discussion.text import clean_line, clean_text
+
+from . import excerpt, receiving
+
+TITLE_MAX = 250
+EXCERPT_MAX = 500
+BLOG_NAME_MAX = 200
+REFUSED_CHARSETS = {"utf-7", "utf_7", "u7", "unicode-1-1-utf-7"}
+
+
+def reply(error: str = "") -> str:
+    """The spec's answer: ``<error>0</error>``, or ``1`` with a message."""
+    body = f"<error>1</error><message>{escape(error)}</message>" if error else "<error>0</error>"
+    return f'<?xml version="1.0" encoding="utf-8"?>\n<response>{body}</response>\n'
+
+
+def decode_form(body: bytes, content_type: str) -> dict[str, str]:
+    """Form fields decoded with the charset from the Content-Type or the ``charset`` field (else UTF-8)."""
+    charset = ""
+    for part in content_type.split(";")[1:]:
+        name, _, value = part.strip().partition("=")
+        if name.lower() == "charset":
+            charset = value.strip().strip('"')
+    raw = parse_qsl(body.decode("latin-1"), keep_blank_values=True, max_num_fields=20)
+    fields = dict(raw)
+    charset = charset or fields.get("charset", "") or "utf-8"
+    try:
+        codec = codecs.lookup(charset).name
+    except LookupError:
+        raise receiving.LinkbackError(f"Unknown charset {charset!r}.") from None
+    if codec in REFUSED_CHARSETS:
+        raise receiving.LinkbackError("The UTF-7 charset is not accepted.")
+    return {key: value.encode("latin-1").decode(codec, errors="replace") for key, value in fields.items()}
+
+
+def _shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _plain(html: str) -> str:
+    """Senders put tags in excerpts; keep the text."""
+    text = clean_text(html)
+    return excerpt.collapse(excerpt.parse(f"<p>{text}</p>").body.text()) if "<" in text or "&" in text else text
+
+
+def receive(page: Page, fields: dict[str, str], context: moderation.RequestContext) -> Response:
+    """Verify and register one trackback to ``page``; raises ``receiving.LinkbackError`` when refused."""
+    source = fields.get("url", "").strip()
+    if not source:
+        raise receiving.LinkbackError("The url parameter is required.")
+    target = page.full_url or ""
+    receiving.throttle(context.ip, source)
+    receiving.check_not_same(source, target)
+    if not hasattr(page, "linkbacks_open"):
+        raise receiving.TargetRefused("This page does not take trackbacks.")
+    if not page.linkbacks_open():
+        raise receiving.TargetClosed("Sorry, trackbacks are closed for this item.")
+    if receiving.is_duplicate(page, source):
+        raise receiving.AlreadyRegistered("There is already a trackback from that URL for this page.")
+    verified = receiving.verify(source, target)
+    title = _shorten(clean_line(fields.get("title", "")), TITLE_MAX) or verified.title
+    sender_excerpt = _shorten(_plain(fields.get("excerpt", "")), EXCERPT_MAX)
+    blog_name = _shorten(clean_line(fields.get("blog_name", "")), BLOG_NAME_MAX)
+    response = receiving.new_response(
+        Response.Kind.TRACKBACK, page, verified, author_name=blog_name or title, content=sender_excerpt
+    )
+    response.source_title = title[:300]
+    return receiving.submit(response, context)

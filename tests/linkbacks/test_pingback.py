@@ -1,0 +1,170 @@
+"""pingback.ping end to end: xmlrpc.client against /xmlrpc/, sources served from 127.0.0.1."""
+
+import xmlrpc.client
+
+import pytest
+
+from discussion.models import Response
+from tests.builders import make_post
+from tests.linkbacks.conftest import linking_page
+
+pytestmark = pytest.mark.django_db
+
+
+def fault_of(call) -> tuple[int, str]:
+    with pytest.raises(xmlrpc.client.Fault) as caught:
+        call()
+    return caught.value.faultCode, caught.value.faultString
+
+
+def test_pingback_is_registered_with_title_and_excerpt(rpc, web, post):
+    source = web.page("/alice/post", linking_page(post.full_url))
+    answer = rpc.pingback.ping(source, post.full_url)
+    assert answer == f"Pingback from {source} to {post.full_url} registered. Keep the web talking! :-)"
+    response = Response.objects.get(page=post)
+    assert response.kind == "pingback"
+    assert response.source_url == source and response.author_url == source
+    assert response.author_name == "Alice’s blog" and response.source_title == "Alice’s blog"
+    assert response.content == "[…] I just read this post and liked it. […]"
+    assert response.ip_address == "127.0.0.1"
+    assert response.status in ("pending", "approved")
+
+
+def test_source_without_a_link_faults_0x11(rpc, web, post):
+    source = web.page("/alice/other", "<html><p>No link to <a href='https://elsewhere.test/'>you</a>.</p></html>")
+    code, message = fault_of(lambda: rpc.pingback.ping(source, post.full_url))
+    assert code == 0x11 and "does not contain a link" in message
+    assert not Response.objects.exists()
+
+
+@pytest.mark.parametrize("path", ["/missing", "/gone"])
+def test_missing_source_faults_0x10(rpc, web, post, path):
+    web.page("/gone", "<p>gone</p>", status=410)
+    code, message = fault_of(lambda: rpc.pingback.ping(web.url(path), post.full_url))
+    assert code == 0x10 and "does not exist" in message
+
+
+def test_unresolvable_source_faults_0x10(rpc, post):
+    code, message = fault_of(lambda: rpc.pingback.ping("http://no-such-host.invalid/post", post.full_url))
+    assert code == 0x10 and "could not be found" in message
+
+
+def test_invalid_source_url_faults_0x10(rpc, post):
+    assert fault_of(lambda: rpc.pingback.ping("file:///etc/passwd", post.full_url))[0] == 0x10
+
+
+def test_unknown_target_page_faults_0x20(rpc, web, blog_index):
+    source = web.page("/alice/post", linking_page("http://testserver/no-such-post/"))
+    code, message = fault_of(lambda: rpc.pingback.ping(source, "http://testserver/no-such-post/"))
+    assert code == 0x20 and "no page" in message
+
+
+def test_target_on_another_site_faults_0x21(rpc, web, blog_index):
+    source = web.page("/alice/post", linking_page("https://elsewhere.test/post/"))
+    code, message = fault_of(lambda: rpc.pingback.ping(source, "https://elsewhere.test/post/"))
+    assert code == 0x21 and "not on this site" in message
+
+
+def test_target_that_is_not_a_post_faults_0x21(rpc, web, blog_index):
+    source = web.page("/alice/post", linking_page("http://testserver/"))
+    assert fault_of(lambda: rpc.pingback.ping(source, "http://testserver/"))[0] == 0x21
+
+
+def test_closed_page_faults_0x21_without_fetching_the_source(rpc, web, blog_index):
+    closed = make_post(blog_index, "Closed", accept_linkbacks=False)
+    source = web.page("/alice/post", linking_page(closed.full_url))
+    code, message = fault_of(lambda: rpc.pingback.ping(source, closed.full_url))
+    assert code == 0x21 and "closed" in message
+    assert web.hits == []
+
+
+def test_draft_page_faults_0x20(rpc, web, blog_index):
+    draft = make_post(blog_index, "Draft", live=False)
+    url = "http://testserver/draft/"
+    source = web.page("/alice/post", linking_page(url))
+    assert draft.pk and fault_of(lambda: rpc.pingback.ping(source, url))[0] == 0x20
+
+
+def test_second_pingback_from_same_source_faults_0x30(rpc, web, post):
+    source = web.page("/alice/post", linking_page(post.full_url))
+    rpc.pingback.ping(source, post.full_url)
+    code, message = fault_of(lambda: rpc.pingback.ping(source, post.full_url))
+    assert code == 0x30 and "already been registered" in message
+    assert Response.objects.count() == 1
+
+
+@pytest.mark.parametrize("address", ["http://10.0.0.1/post", "http://169.254.169.254/latest/", "http://[::1]/x"])
+def test_private_source_faults_0x31_and_stores_nothing(rpc, post, address):
+    code, message = fault_of(lambda: rpc.pingback.ping(address, post.full_url))
+    assert code == 0x31 and "not a public internet address" in message
+    assert not Response.objects.exists()
+
+
+def test_source_redirecting_to_private_address_faults_0x31(rpc, web, post):
+    source = web.redirect("/hop", "http://169.254.169.254/latest/meta-data/")
+    assert fault_of(lambda: rpc.pingback.ping(source, post.full_url))[0] == 0x31
+
+
+def test_failing_source_server_faults_0x32(rpc, web, post):
+    source = web.page("/broken", "<p>oops</p>", status=500)
+    code, message = fault_of(lambda: rpc.pingback.ping(source, post.full_url))
+    assert code == 0x32 and "HTTP 500" in message
+
+
+def test_slow_source_faults_0x32_quickly(rpc, web, post):
+    import time
+
+    from tests.linkbacks.server import Route, trickle
+
+    source = web.raw("/slow", Route(headers=[("Content-Type", "text/html")], writer=trickle))
+    started = time.monotonic()
+    code, message = fault_of(lambda: rpc.pingback.ping(source, post.full_url))
+    assert code == 0x32 and "longer than" in message
+    assert time.monotonic() - started < 2.5
+    assert not Response.objects.exists()
+
+
+def test_client_over_the_rate_limit_faults_0x31(rpc, web, post, settings):
+    settings.LINKBACK_RATE_PER_IP = "2/60"
+    for attempt in range(2):
+        fault_of(lambda attempt=attempt: rpc.pingback.ping(web.url(f"/none{attempt}"), post.full_url))
+    code, message = fault_of(lambda: rpc.pingback.ping(web.url("/none3"), post.full_url))
+    assert code == 0x31 and "Too many" in message
+
+
+def test_source_host_over_the_rate_limit_faults_0x31(rpc, web, post, settings):
+    settings.LINKBACK_RATE_PER_SOURCE_HOST = "1/60"
+    fault_of(lambda: rpc.pingback.ping(web.url("/a"), post.full_url))
+    code, message = fault_of(lambda: rpc.pingback.ping(web.url("/b"), post.full_url))
+    assert code == 0x31 and "that source's site" in message
+
+
+def test_source_equal_to_target_is_refused(rpc, post):
+    code, message = fault_of(lambda: rpc.pingback.ping(post.full_url, post.full_url))
+    assert code == 0x21 and "same URL" in message
+
+
+@pytest.mark.parametrize("params", [(), ("http://a.test/",), (1, 2), ("a", "b", "c"), (["x"], {"y": 1})])
+def test_wrong_parameters_fault_with_invalid_params(rpc, post, params):
+    code, message = fault_of(lambda: rpc.pingback.ping(*params))
+    assert code == -32602 and "two strings" in message
+
+
+def test_get_pingbacks_lists_approved_sources(rpc, web, post):
+    source = web.page("/alice/post", linking_page(post.full_url))
+    rpc.pingback.ping(source, post.full_url)
+    Response.objects.update(status="approved")
+    assert rpc.pingback.extensions.getPingbacks(post.full_url) == [source]
+    assert fault_of(lambda: rpc.pingback.extensions.getPingbacks("http://testserver/nothing/"))[0] == 0x20
+
+
+def test_list_methods_has_no_multicall(rpc, blog_index):
+    methods = rpc.system.listMethods()
+    assert methods == ["pingback.extensions.getPingbacks", "pingback.ping", "system.listMethods"]
+    code, message = fault_of(lambda: rpc.system.multicall([]))
+    assert code == -32601 and "not supported" in message
+
+
+def test_get_is_not_allowed(client):
+    response = client.get("/xmlrpc/")
+    assert response.status_code == 405 and b"POST requests only" in response.content
