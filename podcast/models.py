@@ -253,7 +253,7 @@ class EpisodePage(DiscussionMixin, RoutablePageMixin, Page):
     body = StreamField(BodyBlock(), blank=True, verbose_name="show notes")
     audio_file = models.FileField(
         "media file", upload_to=audio_path, blank=True,
-        help_text="MP3, M4A, MP4, M4V or MOV. Size, type and duration are read from the file.",
+        help_text="MP3, M4A, MP4, M4V or MOV; size, type and duration are read from it. No media, no feed item.",
     )
     audio_url = models.URLField("remote media URL", max_length=1000, blank=True,
                                 help_text="Kept from an import without media; an uploaded file wins.")
@@ -307,8 +307,6 @@ class EpisodePage(DiscussionMixin, RoutablePageMixin, Page):
             self.read_media_info()
         except ValidationError as error:
             raise ValidationError({"audio_file": error.messages}) from None
-        if not self.audio_file and not self.audio_url:
-            raise ValidationError({"audio_file": "Upload the episode's audio: apps list only episodes with media."})
 
     def read_media_info(self) -> None:
         """Size, type and duration come from a newly uploaded file, never from the editor."""

@@ -6,6 +6,8 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from podcast.media import media_urlpatterns
+
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
@@ -14,6 +16,9 @@ urlpatterns = [
     path("", include("linkbacks.urls")),  # /xmlrpc/, /webmention/, <page>/trackback/
     path("robots.txt", TemplateView.as_view(template_name="robots.txt", content_type="text/plain"), name="robots"),
 ]
+
+# Uploaded media with HEAD and byte ranges (podcast apps need them), in production too.
+urlpatterns += media_urlpatterns()
 
 if settings.DEBUG:
     from django.conf.urls.static import static

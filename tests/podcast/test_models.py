@@ -72,12 +72,6 @@ def test_episode_with_an_unsupported_extension_is_refused(show):
     assert "ends in “.wav”" in str(error.value)
 
 
-def test_episode_without_media_is_refused(show):
-    with pytest.raises(ValidationError) as error:
-        EpisodePage(title="Nothing", slug="nothing").clean()
-    assert "Upload the episode's audio" in str(error.value)
-
-
 @pytest.mark.parametrize(
     ("data", "name", "message"),
     [
