@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "demo",
     "linkbacks",
     "discussion",
+    "wordpress",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",
