@@ -2,7 +2,9 @@
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
+from django.db.models import Count, Q
 from django.http import Http404
+from django.urls import reverse
 from django.utils.feedgenerator import Enclosure
 from syndication.generators import ContentAtomFeed, ContentRssFeed
 from taggit.models import Tag
@@ -42,6 +44,7 @@ class PostFeed(Feed):
             posts = posts.filter(tags=self.subject)
         elif self.kind == "author":
             posts = posts.filter(authors=self.subject)
+        posts = posts.annotate(approved_responses=Count("responses", filter=Q(responses__status="approved")))
         return posts[: settings.FEED_ITEMS]
 
     def item_title(self, post: BlogPage):
@@ -77,8 +80,17 @@ class PostFeed(Feed):
         return [Enclosure(self.request.build_absolute_uri(media.file.url), str(media.get_file_size() or 0),
                           media.content_type)]
 
+    def item_comments(self, post: BlogPage):
+        if post.comments_open() or post.approved_responses:
+            return post.get_full_url(self.request) + "#responses"
+        return None
+
     def item_extra_kwargs(self, post: BlogPage):
-        return {"content": str(post.body)}
+        extra = {"content": str(post.body)}
+        if post.comments_open() or post.approved_responses:
+            extra["comments_feed"] = self.request.build_absolute_uri(reverse("discussion:page_feed", args=[post.pk]))
+            extra["comments_count"] = post.approved_responses
+        return extra
 
 
 class AtomPostFeed(PostFeed):
