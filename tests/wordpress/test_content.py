@@ -57,7 +57,8 @@ def test_gallery_with_ids_and_gallery_of_the_posts_own_images():
 
 def test_gallery_image_not_imported_stays_remote_and_is_noted():
     result = convert('[gallery ids="12"]', Library())
-    assert result.blocks == [{"type": "paragraph", "value": '<p><img src="https://old.example/files/12.jpg" alt=""></p>'}]
+    remote = '<p><img src="https://old.example/files/12.jpg" alt=""></p>'
+    assert result.blocks == [{"type": "paragraph", "value": remote}]
     assert "image left remote (not imported)" in result.notes
 
 
@@ -112,7 +113,8 @@ def test_gutenberg_blocks_map_to_stream_blocks():
 <!-- /wp:paragraph -->
 
 <!-- wp:image {"id":10,"sizeSlug":"large"} -->
-<figure class="wp-block-image size-large"><img src="https://old.example/files/10-1024x768.jpg" alt="Wharf" class="wp-image-10"/><figcaption>A caption</figcaption></figure>
+<figure class="wp-block-image size-large"><img src="https://old.example/files/10-1024x768.jpg" alt="Wharf"
+ class="wp-image-10"/><figcaption>A caption</figcaption></figure>
 <!-- /wp:image -->
 
 <!-- wp:quote -->
