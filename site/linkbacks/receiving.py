@@ -89,13 +89,20 @@ def from_fetch_error(error: fetch.FetchError) -> LinkbackError:
 # --- target -----------------------------------------------------------------------------------------
 
 
+def _same_port(a: int, b: int) -> bool:
+    """Equal, or both default ports (a site on port 80 also answers https links through its proxy)."""
+    return a == b or {a, b} <= {80, 443}
+
+
 def _site_for(host: str, port: int) -> Site | None:
-    """Our site with that host name (the one on that port if several); SITE_URL's host is the default site."""
-    sites = [site for site in Site.objects.select_related("root_page") if site.hostname.lower() == host]
-    if sites:
-        return next((site for site in sites if site.port == port), sites[0])
+    """Our site at that host and port; SITE_URL's host and port stand for the default site."""
+    sites = Site.objects.select_related("root_page")
+    site = next((site for site in sites if site.hostname.lower() == host and _same_port(site.port, port)), None)
+    if site is not None:
+        return site
     own = urlsplit(getattr(settings, "SITE_URL", ""))
-    if own.hostname and own.hostname.lower() == host:
+    own_port = own.port or (443 if own.scheme == "https" else 80)
+    if own.hostname and own.hostname.lower() == host and _same_port(own_port, port):
         return Site.objects.select_related("root_page").filter(is_default_site=True).first()
     return None
 

@@ -37,8 +37,10 @@ def decode_form(body: bytes, content_type: str) -> dict[str, str]:
         name, _, value = part.strip().partition("=")
         if name.lower() == "charset":
             charset = value.strip().strip('"')
-    raw = parse_qsl(body.decode("latin-1"), keep_blank_values=True, max_num_fields=20)
-    fields = dict(raw)
+    try:
+        fields = dict(parse_qsl(body.decode("latin-1"), keep_blank_values=True, max_num_fields=20, encoding="latin-1"))
+    except ValueError:
+        raise receiving.LinkbackError("A trackback has at most 20 form fields.") from None
     charset = charset or fields.get("charset", "") or "utf-8"
     try:
         codec = codecs.lookup(charset).name
