@@ -1,0 +1,145 @@
+"""Admin pieces for the moderation queue: the edit form, the history panel and the bulk actions."""
+
+from django.utils.text import Truncator
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList, Panel
+from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
+
+from . import moderation
+from .models import Response
+
+Status = Response.Status
+
+
+def permalink(response: Response) -> str:
+    return f"{response.page.url}#{response.anchor}" if response.page.url else ""
+
+
+def excerpt(response: Response) -> str:
+    return Truncator(response.content).chars(90)
+
+
+class ResponseForm(WagtailAdminModelForm):
+    """Saving through moderation.set_status, so an admin edit is recorded and reported like a bulk action."""
+
+    def save(self, commit=True):
+        new_status = self.instance.status
+        old_status = self.initial.get("status", new_status)
+        if "content" in self.changed_data:
+            self.instance.content_html = ""  # re-rendered from the edited text on save
+        self.instance.status = old_status
+        instance = super().save(commit=commit)
+        if commit:
+            edited = [name for name in self.changed_data if name != "status"]
+            if edited:
+                moderation.record(instance, "edited", "Changed: " + ", ".join(edited), actor=self.for_user)
+            if new_status != old_status:
+                moderation.set_status(instance, new_status, actor=self.for_user, reason="Edited in the admin.")
+        return instance
+
+
+class ResponseHistoryPanel(Panel):
+    """Every check, verdict and status change, with who and when; and where the response lives."""
+
+    class BoundPanel(Panel.BoundPanel):
+        template_name = "discussion/admin/history_panel.html"
+
+        def get_context_data(self, parent_context=None):
+            context = super().get_context_data(parent_context)
+            response = self.instance
+            context["events"] = response.history.select_related("actor") if response.pk else []
+            context["permalink"] = permalink(response) if response.pk else ""
+            context["response"] = response
+            return context
+
+
+edit_handler = ObjectList(
+    [
+        FieldPanel("status"),
+        MultiFieldPanel(
+            [FieldPanel("author_name"), FieldPanel("author_email"), FieldPanel("author_url")], heading="Author"
+        ),
+        FieldPanel("content"),
+        MultiFieldPanel([FieldPanel("source_url"), FieldPanel("source_title")], heading="Linkback source"),
+        FieldPanel("notify_replies"),
+        ResponseHistoryPanel(heading="History"),
+    ],
+    base_form_class=ResponseForm,
+)
+
+
+class ModerateBulkAction(SnippetBulkAction):
+    """Base for approve / spam / not spam / trash on selected responses."""
+
+    models = [Response]
+    template_name = "discussion/admin/confirm_bulk_moderate.html"
+    done = ""
+
+    def check_perm(self, obj):
+        return self.request.user.has_perm(moderation.MODERATE_PERMISSION)
+
+    @classmethod
+    def target(cls, response: Response) -> str:
+        raise NotImplementedError
+
+    @classmethod
+    def execute_action(cls, objects, user=None, **kwargs):
+        changed = sum(
+            moderation.set_status(r, cls.target(r), actor=user, reason=f"Bulk action: {cls.display_name}.")
+            for r in objects
+        )
+        return changed, 0
+
+    def get_execution_context(self):
+        return {**super().get_execution_context(), "user": self.request.user}
+
+    def get_success_message(self, num_parent_objects, num_child_objects):
+        return f"{num_parent_objects} response(s) {self.done}."
+
+
+class ApproveBulkAction(ModerateBulkAction):
+    display_name = "Approve"
+    action_type = "approve"
+    aria_label = "Approve selected responses"
+    action_priority = 10
+    done = "approved"
+
+    @classmethod
+    def target(cls, response):
+        return Status.APPROVED
+
+
+class SpamBulkAction(ModerateBulkAction):
+    display_name = "Spam"
+    action_type = "spam"
+    aria_label = "Mark selected responses as spam"
+    action_priority = 11
+    done = "marked as spam and reported to Akismet"
+
+    @classmethod
+    def target(cls, response):
+        return Status.SPAM
+
+
+class NotSpamBulkAction(ModerateBulkAction):
+    display_name = "Not spam"
+    action_type = "not-spam"
+    aria_label = "Mark selected responses as not spam"
+    action_priority = 12
+    done = "restored and reported to Akismet as not spam"
+
+    @classmethod
+    def target(cls, response):
+        return moderation.status_before_spam(response) if response.status == Status.SPAM else response.status
+
+
+class TrashBulkAction(ModerateBulkAction):
+    display_name = "Trash"
+    action_type = "trash"
+    aria_label = "Move selected responses to the trash"
+    action_priority = 13
+    done = "moved to the trash"
+
+    @classmethod
+    def target(cls, response):
+        return Status.TRASH

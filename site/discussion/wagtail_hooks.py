@@ -1,0 +1,57 @@
+"""The moderation queue in the Wagtail admin: a snippet viewset with filters, search, bulk actions
+and a pending count on its menu item."""
+
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.sidebar import LinkMenuItem
+from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
+
+from . import admin
+from .models import Response
+
+
+class PendingCountMenuItem(MenuItem):
+    """"Responses (3)": moderators see at a glance that something waits for them."""
+
+    def render_component(self, request):
+        pending = Response.objects.filter(status=Response.Status.PENDING).count()
+        label = f"{self.label} ({pending})" if pending else self.label
+        attrs = {**self.attrs, "data-pending-count": str(pending)}
+        return LinkMenuItem(self.name, label, self.url, icon_name=self.icon_name, classname=self.classname,
+                            attrs=attrs)
+
+
+class ResponseViewSet(SnippetViewSet):
+    model = Response
+    icon = "comment"
+    menu_label = "Responses"
+    menu_name = "responses"
+    menu_order = 250
+    add_to_admin_menu = True
+    menu_item_class = PendingCountMenuItem
+    list_filter = ["status", "kind", "page"]
+    search_fields = ["author_name", "author_email", "author_url", "content", "source_url", "ip_address"]
+    search_backend_name = None
+    list_per_page = 50
+    ordering = ["-created_at", "-id"]
+    edit_handler = admin.edit_handler
+    list_display = [
+        TitleColumn("author_name", label="Author", url_name="wagtailsnippets_discussion_response:edit"),
+        Column("excerpt", label="Response", accessor=admin.excerpt),
+        Column("kind", label="Type", accessor="get_kind_display"),
+        Column("status", label="Status", accessor="get_status_display"),
+        TitleColumn("page", label="On page", accessor="page.title", get_url=admin.permalink,
+                    link_attrs={"target": "_blank", "rel": "noopener"}),
+        DateColumn("created_at", label="Received"),
+    ]
+
+    def get_queryset(self, request):
+        return Response.objects.select_related("page")
+
+
+register_snippet(ResponseViewSet)
+
+for action in (admin.ApproveBulkAction, admin.SpamBulkAction, admin.NotSpamBulkAction, admin.TrashBulkAction):
+    hooks.register("register_bulk_action", action)
