@@ -1,0 +1,125 @@
+"""Emails: post author on approval, moderators on a held response, readers on replies; signed links."""
+
+import re
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.urls import reverse
+
+from discussion import tokens
+from discussion.models import Response
+from tests.builders import make_author, make_post
+from tests.discussion.conftest import make_response, post_comment
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def writer_post(blog_index):
+    writer = make_author("Wanda Writer", email="wanda@example.com")
+    return make_post(blog_index, "Written", authors=[writer])
+
+
+def link(body: str, word: str) -> str:
+    return re.search(rf"{word}: (http://testserver(/discussion/action/[^/\s]+/))", body).group(2)
+
+
+def test_post_author_is_emailed_on_an_approved_response(client, writer_post, mailoutbox):
+    post_comment(client, writer_post, content="Nice one")
+    [mail] = mailoutbox
+    assert mail.to == ["wanda@example.com"]
+    assert "New comment on “Written”" in mail.subject
+    assert "Nice one" in mail.body and f"#response-{Response.objects.get().pk}" in mail.body
+
+
+def test_author_email_falls_back_to_the_page_owner(client, blog_index, admin_user, mailoutbox):
+    post = make_post(blog_index, "Owned", owner=admin_user)
+    post_comment(client, post)
+    assert [m.to for m in mailoutbox] == [[admin_user.email]]
+
+
+def test_author_is_not_emailed_about_their_own_comment(client, writer_post, mailoutbox):
+    post_comment(client, writer_post, author_email="wanda@example.com")
+    assert mailoutbox == []
+
+
+def test_author_is_emailed_once_when_a_held_response_is_approved(client, writer_post, settings, mailoutbox,
+                                                                  admin_user):
+    settings.DISCUSSION_MANUAL_MODERATION = True
+    post_comment(client, writer_post)
+    assert [m.to for m in mailoutbox] == [[admin_user.email]], "superusers moderate"
+    from discussion import moderation
+
+    response = Response.objects.get()
+    moderation.set_status(response, "approved", actor=admin_user)
+    moderation.set_status(response, "pending", actor=admin_user)
+    moderation.set_status(response, "approved", actor=admin_user)
+    assert [m.to for m in mailoutbox][1:] == [["wanda@example.com"]]
+
+
+def test_moderators_get_approve_and_spam_links_that_work(client, post, settings, mailoutbox, django_user_model):
+    settings.DISCUSSION_MANUAL_MODERATION = True
+    moderator = django_user_model.objects.create_user("mo", "mo@example.com", "pw")
+    moderator.user_permissions.add(Permission.objects.get(codename="change_response"))
+    django_user_model.objects.create_user("reader", "reader@example.com", "pw")
+    post_comment(client, post, content="Held for you")
+    [mail] = mailoutbox
+    assert mail.to == ["mo@example.com"]
+    assert "Please moderate" in mail.subject and "Held for you" in mail.body
+    assert "1 response(s) are waiting" in mail.body
+    approve = link(mail.body, "Approve it")
+    confirm = client.get(approve)
+    assert confirm.status_code == 200 and "Approve this response?" in confirm.content.decode()
+    assert Response.objects.get().status == "pending", "GET only asks (mail scanners follow links)"
+    assert "now approved" in client.post(approve).content.decode()
+    response = Response.objects.get()
+    assert response.status == "approved"
+    assert response.history.filter(action="status-approved", note__contains="email link").exists()
+
+
+def test_spam_link_reports_to_akismet(client, post, settings, mailoutbox, akismet_http):
+    import httpx
+
+    settings.DISCUSSION_MANUAL_MODERATION = True
+    seen = akismet_http(lambda r: httpx.Response(200, text="false" if "check" in r.url.path else
+                                                 "Thanks for making the web a better place."))
+    post_comment(client, post)
+    client.post(link(mailoutbox[0].body, "Spam it"))
+    assert Response.objects.get().status == "spam"
+    assert seen[-1].url.path == "/1.1/submit-spam"
+
+
+@pytest.mark.parametrize("token", ["nonsense", tokens.action_token(1, "approve") + "x"])
+def test_forged_action_links_are_refused(client, token):
+    reply = client.post(reverse("discussion:action", args=[token]))
+    assert reply.status_code == 400
+    assert "invalid or has expired" in reply.content.decode()
+
+
+def test_reply_notification_with_one_click_unsubscribe(client, post, mailoutbox):
+    parent = make_response(post, author_email="asker@example.com", notify_replies=True)
+    post_comment(client, post, parent=str(parent.pk), author_name="Bob", content="Here is my answer")
+    reply_mail = next(m for m in mailoutbox if m.to == ["asker@example.com"])
+    assert "Bob replied to you" in reply_mail.subject and "Here is my answer" in reply_mail.body
+    unsubscribe = reply_mail.extra_headers["List-Unsubscribe"].strip("<>")
+    assert reply_mail.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    path = unsubscribe.removeprefix("http://testserver")
+    reply = client.post(path)  # mail clients POST without a CSRF token
+    assert "no more reply emails" in reply.content.decode()
+    parent.refresh_from_db()
+    assert not parent.notify_replies
+    mailoutbox.clear()
+    post_comment(client, post, parent=str(parent.pk), author_name="Carol", author_email="c@example.com",
+                 content="Another answer")
+    assert all(m.to != ["asker@example.com"] for m in mailoutbox)
+
+
+def test_no_reply_email_without_the_checkbox(client, post, mailoutbox):
+    parent = make_response(post, author_email="quiet@example.com", notify_replies=False)
+    post_comment(client, post, parent=str(parent.pk))
+    assert all(m.to != ["quiet@example.com"] for m in mailoutbox)
+
+
+def test_checkbox_is_stored(client, post):
+    post_comment(client, post, notify_replies="on")
+    assert Response.objects.get().notify_replies
