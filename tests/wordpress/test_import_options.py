@@ -1,0 +1,64 @@
+"""Import options and failure handling, on small slices of the theme unit test export."""
+
+import dataclasses
+
+import pytest
+from django.contrib.auth.models import Group
+from wagtail.models import PageViewRestriction
+
+from blog.models import Author
+from discussion.models import Response
+from tests.builders import make_author
+from tests.wordpress.test_import import SITE, imported, item, snapshot
+from wordpress import content
+from wordpress.importer import import_wordpress
+from wordpress.models import ImportedObject
+
+pytestmark = pytest.mark.django_db
+
+
+def test_author_map_points_logins_at_existing_authors(blog_index, export):
+    ada = make_author("Ada Writer")
+    small = dataclasses.replace(export, items=[item(export, "993"), item(export, "1241")])
+    summary = import_wordpress(small, into=blog_index, fetch_media=False, authors={"themedemos": "ada-writer"})
+    post = imported("post", "993").specific
+    assert list(post.authors.all()) == [ada]
+    assert not Author.objects.filter(slug="themedemos").exists()
+    assert summary.count("posts", "created") == 2
+
+
+def test_dry_run_reports_and_writes_nothing(blog_index, export):
+    before = snapshot()
+    summary = import_wordpress(export, into=blog_index, fetch_media=False, dry_run=True)
+    assert summary.count("posts", "created") == 51 and summary.count("comments", "created") == 28
+    assert summary.table().startswith("Would import")
+    assert snapshot() == before
+
+
+def test_a_failing_post_is_named_and_the_rest_are_kept(blog_index, export, monkeypatch):
+    real = content.convert
+
+    def explode(body, media=None, post_id=""):
+        if post_id == "1149":
+            raise ValueError("cannot read this body")
+        return real(body, media, post_id)
+
+    monkeypatch.setattr(content, "convert", explode)
+    small = dataclasses.replace(export, items=[item(export, pid) for pid in ("1148", "1149", "993")])
+    summary = import_wordpress(small, into=blog_index, fetch_media=False)
+    assert summary.count("posts", "created") == 2 and summary.count("posts", "failed") == 1
+    assert "posts failed: post 1149 “Template: Pingbacks And Trackbacks”: ValueError: cannot read this body" in (
+        summary.table()
+    )
+    assert not ImportedObject.objects.filter(kind="post", wp_id="1149").exists()
+    assert not Response.objects.filter(import_key=f"wordpress:{SITE}:921").exists()  # its responses went with it
+    assert Response.objects.filter(import_key__startswith=f"wordpress:{SITE}:").count() == 20
+
+
+def test_private_posts_are_for_editors_and_moderators(blog_index, export):
+    private = dataclasses.replace(item(export, "993"), status="private")
+    import_wordpress(dataclasses.replace(export, items=[private]), into=blog_index, fetch_media=False)
+    post = imported("post", "993")
+    restriction = PageViewRestriction.objects.get(page=post)
+    assert post.live and restriction.restriction_type == PageViewRestriction.GROUPS
+    assert set(restriction.groups.all()) == set(Group.objects.filter(name__in=["Moderators", "Editors"]))
