@@ -26,6 +26,7 @@ from django.core.exceptions import ImproperlyConfigured
 USER_AGENT = "Backchannel-Linkbacks/1.0 (verifying a pingback, trackback or webmention; +{site})"
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 ACCEPT_HTML = "text/html, application/xhtml+xml;q=0.9, */*;q=0.1"
+MAX_URL_LENGTH = 2000  # what the models store
 
 # Ranges that ipaddress.is_global lets through but no web page should live in.
 EXTRA_BLOCKED = tuple(
@@ -266,6 +267,8 @@ def limits() -> dict[str, float | int]:
 
 def check_url(url: str) -> httpx.URL:
     """Parse a URL a stranger gave us; only absolute http(s) URLs without credentials pass."""
+    if len(url) > MAX_URL_LENGTH:
+        raise InvalidURL(f"The URL is longer than {MAX_URL_LENGTH} characters.")
     try:
         parsed = httpx.URL(url)
     except (httpx.InvalidURL, TypeError, ValueError):

@@ -203,7 +203,8 @@ def verify(source_url: str, target_url: str) -> Verified:
     if found is None:
         raise NoLink(f"The source {source_url} does not contain a link to {target_url}.")
     title = found.title or (urlsplit(page.url).hostname or source_url)
-    return Verified(source_url, page.url, html, title, found.text)
+    text = found.text or f"{excerpt.ELLIPSIS} {title} {excerpt.ELLIPSIS}"  # a bare image link: never empty
+    return Verified(source_url, page.url, html, title, text)
 
 
 def submit(response: Response, context: moderation.RequestContext) -> Response:

@@ -71,7 +71,9 @@ def plan(page_id: int) -> list[int]:
         return []
     page = page.specific
     html = body_html(page)
-    source = page.full_url or ""
+    source = page.full_url
+    if not source:  # not under any site: there is no URL to tell anyone about
+        return []
     links = links_in(html, source)
     digest = fingerprint(html)
     queued = []

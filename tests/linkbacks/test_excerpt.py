@@ -1,6 +1,10 @@
 """Excerpts: the words around the link, cut at word boundaries, right where WordPress is wrong."""
 
+from html import escape
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from linkbacks.excerpt import canonical, extract
 
@@ -148,3 +152,20 @@ def test_canonical_drops_fragment_default_port_and_case():
     assert canonical("HTTP://Blog.Test:80/a?b=1#c") == "http://blog.test/a?b=1"
     assert canonical("https://blog.test") == "https://blog.test/"
     assert canonical("https://blog.test:8443/") == "https://blog.test:8443/"
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    before=st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), max_size=400),
+    link=st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc", "Zs", "Zl", "Zp")), min_size=1, max_size=50),
+    after=st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), max_size=400),
+)
+def test_excerpt_is_bounded_contains_the_link_text_and_never_empty(before, link, after):
+    html = f'<p>{escape(before)}<a href="{TARGET}">{escape(link)}</a>{escape(after)}</p>'
+    found = extract(html, TARGET)
+    assert found is not None
+    assert found.text.startswith("[…] ") and found.text.endswith(" […]")
+    assert len(found.text) <= 2 * 101 + len(link) + 10
+    link_words = " ".join(link.split())
+    if link_words:
+        assert link_words in found.text

@@ -181,3 +181,17 @@ def test_invalid_allowed_networks_setting_is_reported(settings):
     settings.LINKBACK_ALLOWED_NETWORKS = ["not-a-network"]
     with pytest.raises(ImproperlyConfigured, match="comma-separated CIDRs"):
         fetch.is_allowed_address("8.8.8.8")
+
+
+def test_invalid_allowed_networks_fail_the_system_check(settings):
+    from linkbacks.apps import check_allowed_networks
+
+    settings.LINKBACK_ALLOWED_NETWORKS = ["127.0.0.0/8", "nonsense"]
+    (error,) = check_allowed_networks(None)
+    assert error.id == "linkbacks.E001" and "comma-separated CIDRs" in error.msg
+    settings.LINKBACK_ALLOWED_NETWORKS = ["10.0.0.0/8", "fd00::/8"]
+    assert check_allowed_networks(None) == []
+
+
+def test_overlong_url_is_refused():
+    refused_quickly("http://a.test/" + "x" * 3000, fetch.InvalidURL)

@@ -168,3 +168,9 @@ def test_list_methods_has_no_multicall(rpc, blog_index):
 def test_get_is_not_allowed(client):
     response = client.get("/xmlrpc/")
     assert response.status_code == 405 and b"POST requests only" in response.content
+
+
+def test_bare_image_link_still_gets_an_excerpt(rpc, web, post):
+    source = web.page("/img", f'<html><title>Pics</title><p><a href="{post.full_url}"><img src="/x.png"></a></p>')
+    rpc.pingback.ping(source, post.full_url)
+    assert Response.objects.get().content == "[…] Pics […]"
