@@ -1,0 +1,194 @@
+"""Hostile input: XSS never comes out live, oversized input gets a clear 4xx, fuzzing never breaks."""
+
+from html.parser import HTMLParser
+from urllib.parse import urlsplit
+
+import feedparser
+import pytest
+from django.db import connection
+from django.urls import reverse
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
+
+from discussion import text
+from discussion.models import Response
+from tests.discussion.conftest import form_data, fresh_ip, make_response, post_comment
+
+pytestmark = pytest.mark.django_db
+
+XSS = [
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    '<a href="javascript:alert(1)">click</a>',
+    "javascript:alert(1)",
+    '<a href="data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==">x</a>',
+    "data:text/html,<script>alert(1)</script>",
+    "<svg onload=alert(1)><circle/></svg>",
+    "<svg><script>alert(1)</script></svg>",
+    '"><script>alert(1)</script>',
+    "<scr<script>ipt>alert(1)</script>",
+    "<<img src=x onerror=alert(1)//<",
+    "<iframe src=javascript:alert(1)>",
+    "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>",
+    'http://example.com/"onmouseover="alert(1)',
+    "https://x.example/<script>alert(1)</script>",
+    "java\u200bscript:alert(1)",
+    "\u202egnp.exe and \u2066isolate\u2069 and zero\u200bwidth\ufeff",
+    "<style>body{display:none}</style>",
+    "<!--<script>alert(1)//-->",
+    "&lt;script&gt;alert(1)&lt;/script&gt;",
+    "<a href=' javascript:alert(1)'>x</a>",
+    "<form action=javascript:alert(1)><button>x",
+    "<details open ontoggle=alert(1)>",
+    "<p style=\"background:url('javascript:alert(1)')\">styled</p>",
+    "<a href=\"jav&#x09;ascript:alert(1)\">tab</a>",
+    "</textarea><script>alert(1)</script>",
+]
+SAFE_SCHEMES = {"", "http", "https"}
+DANGEROUS_TAGS = {"script", "svg", "iframe", "style", "math", "object", "embed", "details", "base", "meta"}
+INVISIBLE = "\u202e\u202d\u2066\u2069\u200b\ufeff"
+
+
+class LiveMarkup(HTMLParser):
+    """Collects what a browser would treat as markup: tags, event handlers, URLs."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.problems: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in DANGEROUS_TAGS:
+            self.problems.append(f"<{tag}>")
+        for name, value in attrs:
+            if name.startswith("on") or name in ("style", "formaction", "srcdoc"):
+                self.problems.append(f"{tag}[{name}]")
+            if name in ("href", "src", "action") and value:
+                scheme = urlsplit(value.strip()).scheme.lower()
+                if scheme not in SAFE_SCHEMES or value.strip().lower().startswith(("javascript", "data")):
+                    self.problems.append(f"{tag}[{name}={value}]")
+
+
+def live_problems(html: str) -> list[str]:
+    parser = LiveMarkup()
+    parser.feed(html)
+    return parser.problems
+
+
+def discussion_section(html: str) -> str:
+    start = html.index('<section class="discussion"')
+    return html[start : html.index("</section>", start)]
+
+
+def test_the_detector_sees_live_markup():
+    assert live_problems("<img src=x onerror=alert(1)>") == ["img[onerror]"]
+    assert live_problems('<a href=" javascript:alert(1)">x</a>')
+    assert live_problems("<svg></svg><script></script>") == ["<svg>", "<script>"]
+    assert live_problems('<a href="https://ok.example/">ok</a><p>&lt;script&gt;</p>') == []
+
+
+@pytest.mark.parametrize("payload", XSS)
+def test_text_renderer_never_outputs_live_markup(payload):
+    html = text.render(payload)
+    assert live_problems(html) == []
+    assert not any(c in html for c in INVISIBLE)
+
+
+def test_xss_corpus_through_the_form_never_comes_out_live(client, post):
+    for n, payload in enumerate(XSS):
+        reply = post_comment(client, post, author_name=f"{payload[:150]} {n}", author_email=f"x{n}@example.com",
+                             content=f"{payload} #{n}")
+        assert reply.status_code == 303, payload
+    assert Response.objects.filter(status="approved").count() >= len(XSS) - 5
+    Response.objects.update(status="approved")
+    section = discussion_section(client.get(post.url).content.decode())
+    assert live_problems(section) == []
+    assert not any(c in section for c in INVISIBLE)
+    for url in (reverse("discussion:feed"), reverse("discussion:page_feed_atom", args=[post.pk])):
+        feed = feedparser.parse(client.get(url).content)
+        assert feed.bozo == 0
+        for entry in feed.entries:
+            for value in [entry.get("summary", ""), *(c.value for c in entry.get("content", []))]:
+                assert live_problems(value) == [], value
+
+
+def test_hostile_rows_written_directly_are_neutralised(client, post):
+    """The WordPress importer writes rows directly; the page and feeds must still be safe."""
+    for n, payload in enumerate(XSS):
+        make_response(post, author_name=payload, author_url="javascript:alert(1)", content=payload,
+                      content_html=payload, kind="pingback" if n % 2 else "comment",
+                      source_url="data:text/html,<script>alert(1)</script>", source_title=payload)
+    html = client.get(post.url).content.decode()
+    assert live_problems(discussion_section(html)) == []
+    feed = client.get(reverse("discussion:page_feed", args=[post.pk]))
+    for entry in feedparser.parse(feed.content).entries:
+        assert live_problems(entry.summary) == []
+
+
+def test_email_never_reaches_the_page_or_feeds(client, post):
+    make_response(post, author_email="Secret.Person@Example.com")
+    assert "secret.person" not in client.get(post.url).content.decode().lower()
+    assert b"secret.person" not in client.get(reverse("discussion:feed")).content.lower()
+    assert b"secret.person" not in client.get(reverse("discussion:page_feed_atom", args=[post.pk])).content.lower()
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("content", "x" * 20_001, "Ensure this value has at most 20000 characters"),
+        ("author_name", "n" * 201, "Ensure this value has at most 200 characters"),
+        ("author_email", "e" * 250 + "@example.com", "at most 254 characters"),
+        ("author_url", "https://example.com/" + "p" * 500, "at most 500 characters"),
+        ("content", "nul\x00byte", "Null characters are not allowed."),
+        ("content", "   \u200b\u202e  ", "Please write a comment."),
+        ("author_name", "\u200b\u202e", "Please enter your name."),
+    ],
+)
+def test_oversized_or_empty_fields_get_a_clear_400(client, post, field, value, message):
+    reply = post_comment(client, post, **{field: value})
+    assert reply.status_code == 400
+    assert message in reply.content.decode()
+    assert not Response.objects.exists()
+
+
+def test_oversized_body_gets_413(client, post):
+    reply = post_comment(client, post, content="x" * 300_000)
+    assert reply.status_code == 413
+    assert "too large" in reply.content.decode()
+
+
+def test_too_many_fields_is_a_4xx(client, post):
+    data = form_data(post) | {f"f{n}": "x" for n in range(1100)}
+    reply = client.post(reverse("discussion:post", args=[post.pk]), data, REMOTE_ADDR=fresh_ip())
+    assert reply.status_code == 400
+
+
+def test_non_utf8_body_is_not_a_500(client, post):
+    body = b"author_name=\xff\xfe&author_email=a%40b.com&content=%C0%AF&token=x"
+    reply = client.generic("POST", reverse("discussion:post", args=[post.pk]), body,
+                           content_type="application/x-www-form-urlencoded", REMOTE_ADDR=fresh_ip())
+    assert 400 <= reply.status_code < 500
+
+
+field_text = st.one_of(st.text(max_size=60), st.text(max_size=3000), st.sampled_from(XSS), st.just(""))
+
+
+@hypothesis_settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    name=field_text, email=st.one_of(st.emails(), field_text), url=st.one_of(st.just(""), field_text),
+    content=field_text, parent=st.one_of(st.just(""), st.integers(-5, 10**12).map(str), st.text(max_size=10)),
+    valid_token=st.booleans(), honeypot=st.one_of(st.just(""), st.text(max_size=20)),
+    notify=st.sampled_from(["", "on", "garbage"]),
+)
+def test_fuzzing_the_form_never_500s_or_corrupts_a_row(client, post, name, email, url, content, parent, valid_token,
+                                                       honeypot, notify):
+    token = form_data(post)["token"] if valid_token else "x"
+    reply = post_comment(client, post, author_name=name, author_email=email, author_url=url, content=content,
+                         parent=parent, token=token, homepage=honeypot, notify_replies=notify)
+    assert reply.status_code in (303, 400, 403, 409, 413, 429), reply.status_code
+    for response in Response.objects.filter(pk__gt=0).order_by("-pk")[:1]:
+        assert response.status in Response.Status.values
+        assert response.author_name.strip() and response.content.strip()
+        assert live_problems(response.content_html) == []
+        assert "\x00" not in response.content
+    assert connection.is_usable()
