@@ -16,10 +16,10 @@ VTT = b"WEBVTT\n\n00:00:00.000 --> 00:00:01.000\n<v Ada Host>Hello.\n\n00:00:01.
 SRT = b"1\n00:00:00,000 --> 00:00:01,000\nHello.\n\n2\n00:00:01,000 --> 00:00:02,000\nBye.\n"
 
 
-def serve_https(index) -> None:
-    """Make the test site https://testserver/, so every URL in the feed is https as PSP-1 wants."""
+def serve_https(index, hostname: str = "testserver") -> None:
+    """Make the test site https://HOSTNAME/, so every URL in the feed is https as PSP-1 wants."""
     site = Site.objects.get(root_page=index)
-    site.port = 443
+    site.hostname, site.port = hostname, 443
     site.save()
 
 
