@@ -79,3 +79,11 @@ def test_srt_and_vtt_transcripts_read_the_same_text():
 def test_json_transcript_segments_are_read():
     text = json.dumps({"version": "1.0.0", "segments": [{"speaker": "Ada", "startTime": 2.5, "body": "Hi"}]})
     assert read_transcript(text, "application/json")[0].text == "Hi"
+
+
+def test_episode_page_carries_the_discussion(client, episode):
+    html = client.get(episode.url).content.decode()
+    assert '<section class="discussion" id="responses"' in html
+    assert "No responses yet to “Talking shop”" in html
+    assert "<form" in html.split('id="responses"')[1]
+    assert 'title="Responses on Talking shop (RSS)"' in html
