@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from . import akismet, text
-from .models import DiscussionSettings, Response, ResponseEvent
+from .models import DiscussionMixin, DiscussionSettings, Response, ResponseEvent
 
 logger = logging.getLogger(__name__)
 Status = Response.Status
@@ -109,6 +109,8 @@ def submit(response: Response, *, request_context: RequestContext) -> Response:
 
 
 def _gate(response: Response, page, ctx: RequestContext) -> None:
+    if not isinstance(page, DiscussionMixin):
+        raise Rejected(404, "This page has no discussion.")
     if response.kind == Response.Kind.COMMENT:
         reason = page.comments_closed_reason()
         if reason:

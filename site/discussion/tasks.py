@@ -42,7 +42,8 @@ def recheck_response(response_id: int) -> str:
         Response.objects.filter(pk=response_id).update(akismet_next_check_at=None)
         days = settings.DISCUSSION_RECHECK_DAYS
         moderation.record(response, "recheck-gave-up", f"Akismet could not check it within {days} days; left for you.")
-        notify_moderators.enqueue(response_id)
+        if response.akismet_result == akismet.Verdict.ERROR:  # the moderator email was held back until now
+            notify_moderators.enqueue(response_id)
         return "gave up"
     verdict, note = akismet.check(response.akismet_payload, recheck_reason="retry")
     moderation.record(response, f"recheck-{verdict}", note)

@@ -14,7 +14,8 @@ INVISIBLE = re.compile("[\u200b\u200c\u200e\u200f\u202a-\u202e\u2060-\u2064\u206
 CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 URL = re.compile(r"\bhttps?://[^\s<>\"'`]+", re.IGNORECASE)
 TRAILING_PUNCTUATION = ".,;:!?)]}'\""
-ALLOWED_TAGS = {"p", "br", "a"}
+# Reader text only ever produces p, br and a; the rest lets imported comments keep simple formatting.
+ALLOWED_TAGS = {"p", "br", "a", "em", "strong", "b", "i", "code", "pre", "blockquote", "ul", "ol", "li"}
 
 
 def clean_text(value: str) -> str:

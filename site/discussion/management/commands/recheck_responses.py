@@ -1,0 +1,14 @@
+from django.core.management.base import BaseCommand
+
+from discussion.tasks import recheck_responses
+
+
+class Command(BaseCommand):
+    help = (
+        "Ask Akismet again about responses held because it could not answer, when their recheck is due. "
+        "Needed (from cron, e.g. every 10 minutes) only with a task backend that cannot defer tasks."
+    )
+
+    def handle(self, *args, **options):
+        count = recheck_responses.call()
+        self.stdout.write(f"Rechecked {count} response(s).")
