@@ -140,3 +140,19 @@ def test_links_in_skips_self_home_pages_fragments_and_other_schemes():
         "https://blog.test/other/",
         "https://a.test/?q=1",
     ]
+
+
+def test_retry_command_sends_what_is_due(web, publish):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    web.raw("/their/webmention", Route(500, b"down", [("Content-Type", "text/plain")]))
+    target = web.page("/their/post", "<p>x</p>", headers=[("Link", "</their/webmention>; rel=webmention")])
+    publish(body=f'<p><a href="{target}">x</a></p>')
+    web.raw("/their/webmention", Route(202, b"ok", [("Content-Type", "text/plain")]))
+    OutgoingLinkback.objects.update(next_attempt_at=timezone.now())
+    out = StringIO()
+    call_command("retry_linkbacks", stdout=out)
+    assert out.getvalue().strip() == "Retried 1 linkback(s)."
+    assert OutgoingLinkback.objects.get().status == Status.SENT
