@@ -105,3 +105,11 @@ def test_query_links_with_extra_parameters_still_redirect(theme_site, client):
 def test_drafts_are_not_reachable_through_old_links(theme_site, client):
     assert client.get("/?p=1164").status_code == 200  # the front page, not the draft
     assert not Page.objects.get(pk=imported_page("post", "1164").pk).live
+
+
+def test_front_page_and_archives_list_imported_posts(theme_site, client):
+    front = client.get("/").content.decode()
+    assert "Template: Sticky" in front or "Block: Image" in front
+    archive = client.get("/category/parent-category/")
+    assert archive.status_code == 200 and "Edge Case: Many Categories" in archive.content.decode()
+    assert client.get("/tag/template/").status_code == 200

@@ -1,0 +1,88 @@
+"""``manage.py import_wordpress``: options, the summary table, and clear errors."""
+
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from blog.models import Author, BlogPage
+from discussion.models import Response
+from tests.builders import make_author
+from tests.wordpress.test_wxr import WXR_10
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def small_export(tmp_path):
+    path = tmp_path / "export.xml"
+    path.write_bytes(WXR_10)
+    return path
+
+
+def run(*args) -> str:
+    out = io.StringIO()
+    call_command("import_wordpress", *map(str, args), stdout=out, stderr=io.StringIO())
+    return out.getvalue()
+
+
+def test_imports_and_prints_the_summary_table(blog_index, small_export):
+    output = run(small_export)
+    assert "Imported from WordPress:" in output
+    assert [line.split() for line in output.splitlines() if line.startswith(("posts", "comments"))] == [
+        ["posts", "1", "0", "0", "0", "0"], ["comments", "1", "0", "0", "0", "0"]
+    ]
+    post = BlogPage.objects.get()
+    assert (post.title, post.slug, post.live) == ("Hello & welcome", "hello", True)
+    assert Response.objects.get().import_key == "wordpress:http://old.example:7"
+
+
+def test_second_run_reports_everything_unchanged(blog_index, small_export):
+    run(small_export)
+    output = run(small_export)
+    assert [line.split() for line in output.splitlines() if line.startswith("posts")] == [
+        ["posts", "0", "0", "1", "0", "0"]
+    ]
+
+
+def test_dry_run_says_so_and_writes_nothing(blog_index, small_export):
+    output = run(small_export, "--dry-run")
+    assert output.startswith("Would import") and "Dry run: nothing was written." in output
+    assert not BlogPage.objects.exists() and not Author.objects.exists()
+
+
+def test_authors_from_pairs_and_from_a_file(blog_index, small_export, tmp_path):
+    grace = make_author("Grace Hopper")
+    run(small_export, "--authors", "admin=grace-hopper")
+    assert list(BlogPage.objects.get().authors.all()) == [grace]
+    mapping = tmp_path / "authors.txt"
+    mapping.write_text("# WordPress login = Backchannel author\nadmin = Someone New\n")
+    run(small_export, "--authors", mapping)
+    assert [a.name for a in BlogPage.objects.get().authors.all()] == ["Someone New"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--authors", "admin"], "--authors expects login=Name"),
+        (["--into", "nowhere"], "No blog index with id or slug 'nowhere'"),
+    ],
+)
+def test_bad_options_are_refused_clearly(blog_index, small_export, args, message):
+    with pytest.raises(CommandError, match=message):
+        run(small_export, *args)
+
+
+def test_no_blog_index_is_refused_clearly(db, small_export):
+    with pytest.raises(CommandError, match="There is no blog index to import into"):
+        run(small_export)
+
+
+def test_missing_file(blog_index, tmp_path):
+    with pytest.raises(CommandError, match="No such file"):
+        run(tmp_path / "nope.xml")
+
+
+def test_into_by_slug(blog_index, small_export):
+    run(small_export, "--into", blog_index.slug, "--no-media")
+    assert BlogPage.objects.get().get_parent().pk == blog_index.pk
