@@ -1,0 +1,62 @@
+"""In Chromium: a reader comments and replies on the seed post, a moderator approves the held reply
+in the Wagtail admin, and the reader sees it."""
+
+import pytest
+
+from blog.models import BlogPage
+from discussion.models import Response
+from tests.e2e.conftest import browser, demo_site, page  # noqa: F401 (fixtures)
+
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("demo_site")]
+SEED = "Mayo Clinic sets a high bar with social media"
+
+
+def test_reader_comments_replies_and_sees_the_approved_reply(live_server, page, browser, settings,  # noqa: F811
+                                                             django_user_model):
+    settings.DISCUSSION_MIN_SUBMIT_SECONDS = 0  # a script types faster than the time trap allows
+    settings.DISCUSSION_FLOOD_SECONDS = 0  # and replies sooner than a person would
+    seed = BlogPage.objects.get(title=SEED)
+    page.goto(live_server.url + seed.url)
+
+    page.get_by_role("textbox", name="Name").fill("Mezzo")
+    page.get_by_role("textbox", name="Email").fill("mezzo@example.com")
+    page.get_by_role("textbox", name="Comment").fill("The follower counts are remarkable.")
+    page.get_by_role("button", name="Post comment").click()
+    comment = page.locator(".response", has_text="The follower counts are remarkable.")
+    assert comment.is_visible()
+    assert "awaiting moderation" not in comment.inner_text()
+
+    comment.get_by_role("link", name="Reply").click()
+    assert "Reply to Mezzo" in page.locator("#respond").inner_text()
+    page.get_by_role("textbox", name="Name").fill("Mezzo")
+    page.get_by_role("textbox", name="Email").fill("mezzo@example.com")
+    page.get_by_role("textbox", name="Comment").fill("Sources: https://example.com/a and https://example.com/b")
+    page.get_by_role("button", name="Post comment").click()
+    reply = page.locator(".children .response", has_text="Sources:")
+    assert "awaiting moderation" in reply.inner_text()
+    held = Response.objects.get(status="pending")
+
+    django_user_model.objects.create_superuser("moderator", "moderator@example.com", "correct horse")
+    admin = browser.new_context().new_page()
+    admin.goto(live_server.url + "/admin/login/")
+    admin.get_by_label("Username").fill("moderator")
+    admin.get_by_label("Password").fill("correct horse")
+    admin.get_by_role("button", name="Sign in").click()
+    admin.wait_for_url("**/admin/")
+    assert admin.get_by_role("link", name="Responses (1)").is_visible()
+    admin.get_by_role("link", name="Responses (1)").click()
+    admin.get_by_role("link", name="Mezzo").and_(admin.locator(f'[href$="/{held.pk}/"]')).click()
+    admin.get_by_role("combobox", name="Status").select_option("approved")
+    admin.get_by_role("button", name="Save").first.click()
+    admin.wait_for_url("**/discussion/response/")
+    admin.context.close()
+
+    page.reload()
+    reply = page.locator(".children .response", has_text="Sources:")
+    assert reply.is_visible()
+    assert "awaiting moderation" not in reply.inner_text()
+    page.context.clear_cookies()
+    page.reload()
+    assert page.locator(".children .response", has_text="Sources:").is_visible(), "everyone sees it now"
+    approved = Response.objects.filter(page=seed, status="approved").count()
+    assert page.locator("#responses-title").inner_text().startswith(f"{approved} responses to")
