@@ -34,7 +34,9 @@ class ResponseForm(WagtailAdminModelForm):
             if edited:
                 moderation.record(instance, "edited", "Changed: " + ", ".join(edited), actor=self.for_user)
             if new_status != old_status:
-                moderation.set_status(instance, new_status, actor=self.for_user, reason="Edited in the admin.")
+                moderation.set_status(
+                    instance, new_status, actor=self.for_user, reason="Edited in the admin.", report=True
+                )
         return instance
 
 
@@ -85,7 +87,9 @@ class ModerateBulkAction(SnippetBulkAction):
     @classmethod
     def execute_action(cls, objects, user=None, **kwargs):
         changed = sum(
-            moderation.set_status(r, cls.target(r), actor=user, reason=f"Bulk action: {cls.display_name}.")
+            moderation.set_status(
+                r, cls.target(r), actor=user, reason=f"Bulk action: {cls.display_name}.", report=True
+            )
             for r in objects
         )
         return changed, 0

@@ -237,10 +237,12 @@ def _after_save(response_id: int) -> None:
             tasks.notify_moderators.enqueue(response_id)
 
 
-def set_status(response: Response, status: str, *, actor=None, reason: str = "", report: bool = True) -> bool:
-    """A moderator (or a recheck) moves a response; reports spam/ham to Akismet on a person's decision.
+def set_status(response: Response, status: str, *, actor=None, reason: str = "", report: bool = False) -> bool:
+    """Move a response to another status, with a history entry and the follow-up work.
 
-    Returns False when the response already had that status.
+    `report=True` marks a person's decision (admin, bulk action, email link): moving into or out of
+    spam then sends submit-spam / submit-ham to Akismet, as its plugin does. Rechecks, imports and
+    other automatic changes leave it False. Returns False when the response already had that status.
     """
     old = response.status
     if old == status:
@@ -250,7 +252,7 @@ def set_status(response: Response, status: str, *, actor=None, reason: str = "",
         response.save(update_fields=["status", "updated_at"])
         _record(response, f"status-{status}", status_from=old, status_to=status, note=reason, actor=actor)
     verdict = None
-    if report and actor is not None and response.akismet_payload:
+    if report and response.akismet_payload:
         if status == Status.SPAM and old in (Status.APPROVED, Status.PENDING):
             verdict = "spam"
         elif old == Status.SPAM and status in (Status.APPROVED, Status.PENDING):

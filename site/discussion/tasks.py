@@ -57,11 +57,11 @@ def recheck_response(response_id: int) -> str:
     response.akismet_discard = verdict == akismet.Verdict.DISCARD
     response.save(update_fields=["akismet_result", "akismet_attempts", "akismet_next_check_at", "akismet_discard"])
     if verdict in (akismet.Verdict.SPAM, akismet.Verdict.DISCARD):
-        moderation.set_status(response, Status.SPAM, reason=note, report=False)
+        moderation.set_status(response, Status.SPAM, reason=note)
         return "spam"
     status, reason = moderation.hold_rules(response)
     if status == Status.APPROVED:
-        moderation.set_status(response, status, reason=reason, report=False)
+        moderation.set_status(response, status, reason=reason)
     else:
         moderation.record(response, "held", reason)
         notify_moderators.enqueue(response_id)

@@ -76,7 +76,6 @@ def post_comment(request: HttpRequest, page_id: int) -> HttpResponse:
             tokens.PENDING_COOKIE, tokens.write_pending(pending), max_age=tokens.PENDING_MAX_AGE,
             httponly=True, samesite="Lax", secure=settings.SESSION_COOKIE_SECURE,
         )
-    redirect.status_code = 303
     return redirect
 
 
@@ -103,9 +102,5 @@ def action(request: HttpRequest, token: str) -> HttpResponse:
             user = request.user if request.user.is_authenticated else None
             moderation.set_status(response, status, actor=user, reason="From the moderation email link.",
                                   report=True)
-            if user is None and status == Response.Status.SPAM and response.akismet_payload:
-                from . import tasks
-
-                tasks.report_to_akismet.enqueue(response.pk, "spam")
             done = f"The response is now {response.get_status_display().lower()}."
     return render(request, "discussion/action.html", {"response": response, "verb": verb, "done": done})

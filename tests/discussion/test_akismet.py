@@ -248,7 +248,7 @@ def test_moderator_marking_spam_submits_what_was_sent(client, post, akismet_http
     response = Response.objects.get()
     Response.objects.filter(pk=response.pk).update(status=start)
     response.refresh_from_db()
-    moderation.set_status(response, verdict, actor=admin_user, reason="bulk action")
+    moderation.set_status(response, verdict, actor=admin_user, reason="bulk action", report=True)
     check, report = seen
     assert report.url.path == f"/1.1/{endpoint}"
     sent, checked = form(report), form(check)
@@ -261,7 +261,7 @@ def test_moderator_marking_not_spam_submits_ham(client, post, akismet_http, admi
     post_comment(client, post)
     response = Response.objects.get()
     assert response.status == "spam"
-    moderation.set_status(response, moderation.status_before_spam(response), actor=admin_user)
+    moderation.set_status(response, moderation.status_before_spam(response), actor=admin_user, report=True)
     assert seen[-1].url.path == "/1.1/submit-ham"
     assert form(seen[-1]) == form(seen[0])
     response.refresh_from_db()
@@ -271,7 +271,7 @@ def test_moderator_marking_not_spam_submits_ham(client, post, akismet_http, admi
 def test_status_changes_without_a_person_are_not_reported(client, post, akismet_http):
     seen = akismet_http(answering("false"))
     post_comment(client, post)
-    moderation.set_status(Response.objects.get(), "spam", actor=None)
+    moderation.set_status(Response.objects.get(), "spam")
     assert [r.url.path for r in seen] == ["/1.1/comment-check"]
 
 
@@ -280,5 +280,5 @@ def test_report_failure_is_recorded(client, post, akismet_http, admin_user):
     post_comment(client, post)
     response = Response.objects.get()
     akismet_http(lambda request: httpx.Response(500))
-    moderation.set_status(response, "spam", actor=admin_user)
+    moderation.set_status(response, "spam", actor=admin_user, report=True)
     assert "report-spam-error" in actions(response)
