@@ -335,3 +335,25 @@ def test_feed_is_well_formed_xml_with_hostile_titles(client, full_show):
     assert "Closing ]]&gt; inside notes" in one(item, "description").text or "Closing ]]>" in one(
         item, "description").text
     assert isinstance(etree.tostring(item), bytes)
+
+
+def test_feed_queries_do_not_grow_with_episodes_and_304_is_cheap(client, full_show):
+    from django.db import connection, reset_queries
+    from django.test.utils import CaptureQueriesContext
+
+    def count_queries(**headers) -> tuple[int, object]:
+        reset_queries()  # the log is a bounded deque; building shows can fill it
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get("/show/feed/", secure=True, headers=headers)
+        return len(queries), response
+
+    show, _ = full_show
+    with_two, _ = count_queries()
+    for letter in "abcd":
+        make_episode(show, f"More {letter}")
+    with_six, response = count_queries()
+    assert b"More d" in response.content
+    assert with_six == with_two
+    cached, not_modified = count_queries(**{"If-None-Match": response["ETag"]})
+    assert not_modified.status_code == 304
+    assert cached < with_six / 2
