@@ -14,8 +14,8 @@ import json
 import logging
 import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo
 
@@ -25,12 +25,10 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email, validate_ipv46_address
 from django.db import transaction
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from taggit.models import Tag
 from tqdm import tqdm
-from wagtail.contrib.redirects.models import Redirect
 from wagtail.models import Page, PageViewRestriction
 
 from blog.models import Author, BlogIndexPage, BlogPage, Category
@@ -39,69 +37,20 @@ from discussion.text import sanitise as sanitise_response_html
 
 from . import content, media
 from .models import ImportedObject, StandardPage
+from .redirects import Redirects, entry_paths, path_of, responses_feed, site_feed
+from .summary import Summary
 from .wxr import WPComment, WPItem, WXRExport
 
 logger = logging.getLogger(__name__)
 
-KINDS = ("authors", "categories", "tags", "attachments", "posts", "pages", "comments", "pingbacks", "trackbacks",
-         "redirects", "other")
-OUTCOMES = ("created", "updated", "unchanged", "skipped", "failed")
 RESPONSE_STATUS = {"1": "approved", "approve": "approved", "0": "pending", "hold": "pending", "spam": "spam",
                    "trash": "trash", "post-trashed": "trash"}
 RESPONSE_KIND = {"": "comment", "comment": "comment", "pingback": "pingback", "trackback": "trackback",
                  "webmention": "webmention"}
 RESERVED_SLUGS = {"feed", "search", "category", "tag", "author", "admin", "documents", "discussion", "media", "static"}
 NO_TITLE = "(no title)"
-
-
-# --- the summary ---------------------------------------------------------------------------------
-
-
-@dataclass
-class Summary:
-    """Counts per kind and outcome, the reasons behind every skip and failure, and content notes per post."""
-
-    dry_run: bool = False
-    counts: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
-    reasons: list[tuple[str, str, str, str]] = field(default_factory=list)  # kind, outcome, what, why
-    notes: dict[str, list[str]] = field(default_factory=dict)
-
-    def tally(self, kind: str, outcome: str, what: str = "", why: str = "") -> None:
-        self.counts[kind][outcome] += 1
-        if why:
-            self.reasons.append((kind, outcome, what, why))
-
-    def merge(self, other: Summary) -> None:
-        for kind, counter in other.counts.items():
-            self.counts[kind].update(counter)
-        self.reasons.extend(other.reasons)
-        self.notes.update(other.notes)
-
-    def count(self, kind: str, outcome: str) -> int:
-        return self.counts[kind][outcome]
-
-    @property
-    def changed(self) -> int:
-        return sum(c["created"] + c["updated"] for c in self.counts.values())
-
-    def table(self) -> str:
-        width = max(len(kind) for kind in KINDS)
-        lines = [("Would import" if self.dry_run else "Imported") + " from WordPress:", ""]
-        lines.append(f"{'':<{width}}  " + "  ".join(f"{o:>9}" for o in OUTCOMES))
-        for kind in KINDS:
-            if kind in self.counts:
-                lines.append(f"{kind:<{width}}  " + "  ".join(f"{self.counts[kind][o]:>9}" for o in OUTCOMES))
-        failures = [r for r in self.reasons if r[1] != "skipped"]
-        skipped = Counter((kind, why) for kind, outcome, _what, why in self.reasons if outcome == "skipped")
-        if failures or skipped:
-            lines += ["", "Reasons:"]
-        lines += [f"  {kind} {outcome}: {what}: {why}" for kind, outcome, what, why in failures]
-        lines += [f"  {kind} skipped ×{number}: {why}" for (kind, why), number in skipped.items()]
-        if self.notes:
-            lines += ["", "Kept as HTML or not converted (check these posts):"]
-            for what, notes in self.notes.items():
-                lines.append(f"  {what}: " + "; ".join(notes))
-        return "\n".join(lines)
+STATES = {"publish": "published", "private": "private (editors and moderators only)", "draft": "draft",
+          "pending": "draft (was pending review)", "future": "scheduled"}
 
 
 # --- small pure helpers ----------------------------------------------------------------------------
@@ -131,12 +80,6 @@ def site_offset(items: list[WPItem]) -> timedelta | None:
     return timedelta(seconds=gaps.most_common(1)[0][0]) if gaps else None
 
 
-def path_of(url: str) -> str:
-    parts = urlsplit(url)
-    path = re.sub(r"/{2,}", "/", parts.path or "/")
-    return path + (f"?{parts.query}" if parts.query else "")
-
-
 def fingerprint(values: dict) -> str:
     return hashlib.sha256(json.dumps(values, sort_keys=True, default=str).encode()).hexdigest()
 
@@ -152,8 +95,6 @@ def autop(text: str) -> str:
 
 def parse_author_map(values: list[str] | None) -> dict[str, str]:
     """``--authors`` values: ``login=Name`` pairs (comma-separated or repeated) or files of such lines."""
-    from pathlib import Path
-
     mapping: dict[str, str] = {}
     for value in values or []:
         lines = Path(value).read_text(encoding="utf-8").splitlines() if Path(value).is_file() else value.split(",")
@@ -224,7 +165,7 @@ class Importer:
         self.categories: dict[str, Category] = {}
         self.tags: dict[str, Tag] = {}
         self.pages: dict[str, Page] = {}
-        self.claimed: dict[str, str] = {}  # old path -> what it redirects to, first come first served
+        self.redirects = Redirects(self.site)
         self.items = {item.post_id: item for item in export.items}
         guids = Counter(item.guid for item in export.items)
         self.unique_guids = {guid for guid, number in guids.items() if number == 1 and guid}
@@ -235,12 +176,12 @@ class Importer:
 
     def run(self) -> Summary:
         """Each post commits on its own; a dry run wraps everything in one transaction and rolls it back."""
+        if not self.dry_run:
+            self.import_all()
+            return self.summary
         with transaction.atomic():
-            try:
-                self.import_all()
-            finally:
-                if self.dry_run:
-                    transaction.set_rollback(True)
+            self.import_all()
+            transaction.set_rollback(True)
         return self.summary
 
     def import_all(self) -> None:
@@ -249,7 +190,9 @@ class Importer:
                 phase()
         self.import_attachments()
         self.import_entries()
-        self.import_attachment_redirects()
+        with transaction.atomic():
+            self.import_attachment_redirects()
+            self.import_site_redirects()
 
     def bar(self, iterable, description: str):
         return tqdm(iterable, desc=description, unit="item", disable=not self.progress, leave=False)
@@ -464,8 +407,12 @@ class Importer:
                 entries.append(item)
             elif item.post_type in ("post", "page"):
                 self.summary.tally(item.post_type + "s", "skipped", self.label(item), f"status {item.status!r}")
-            elif item.post_type != "attachment":
+                self.skip_responses(item, f"on a {item.post_type} with status {item.status!r}")
+            elif item.post_type == "attachment":
+                self.skip_responses(item, "on an attachment page (there is no such page here)")
+            else:
                 other[item.post_type or "(none)"] += 1
+                self.skip_responses(item, f"on a {item.post_type or 'typeless'} item, which is not imported")
         for post_type, number in other.items():
             for _ in range(number):
                 self.summary.tally("other", "skipped", post_type, f"post type {post_type!r} is not imported")
@@ -495,9 +442,16 @@ class Importer:
         except Exception as exc:  # one post must not sink the import: name it and carry on
             logger.exception("WordPress import of %s failed", self.label(item))
             self.summary.tally(kind, "failed", self.label(item), f"{type(exc).__name__}: {exc}")
+            self.skip_responses(item, "their post failed to import (see above)")
             return
         self.pages[item.post_id] = page
+        part.states[STATES.get(item.status, item.status) + (", password-protected" if item.password else "")] += 1
         self.summary.merge(part)
+
+    def skip_responses(self, item: WPItem, why: str) -> None:
+        for comment in item.comments:
+            kind = RESPONSE_KIND.get(comment.comment_type, "comment") + "s"
+            self.summary.tally(kind, "skipped", self.label(item), why)
 
     def when(self, local: str, gmt: str) -> datetime | None:
         """GMT when WordPress recorded it (drafts have none): else local time at the blog's own offset."""
@@ -514,7 +468,7 @@ class Importer:
     def page_values(self, item: WPItem, part: Summary) -> dict:
         conversion = content.convert(item.content, self.media, item.post_id)
         if conversion.notes:
-            part.notes[self.label(item)] = conversion.notes
+            part.notes[self.label(item)] = list(conversion.notes)
         date = self.when(item.post_date, item.post_date_gmt) or timezone.now()
         values = {
             "title": plain(item.title)[:255] or NO_TITLE,
@@ -532,7 +486,8 @@ class Importer:
             thumbnail = item.meta.get("_thumbnail_id", "")
             featured = self.media.images.get(thumbnail)
             if thumbnail and featured is None:
-                part.notes.setdefault(self.label(item), []).append(
+                part.note(
+                    self.label(item),
                     f"featured image (attachment {thumbnail}) not imported: {self.media.urls.get(thumbnail, 'unknown')}"
                 )
             documents = [
@@ -702,7 +657,8 @@ class Importer:
             response = existing[keys[comment.comment_id]]
             parent = existing.get(keys.get(comment.parent_id, "")) if comment.parent_id != "0" else None
             if comment.parent_id != "0" and parent is None:
-                part.notes.setdefault(self.label(item), []).append(
+                part.note(
+                    self.label(item),
                     f"comment {comment.comment_id} replies to comment {comment.parent_id}, which is not in the export"
                 )
             if response.parent_id != (parent.pk if parent else None):
@@ -715,48 +671,12 @@ class Importer:
     def redirect_entry(self, item: WPItem, page: Page, part: Summary) -> None:
         if item.status not in ("publish", "private", "future"):
             return  # a draft had no public address
-        paths = [path_of(item.link)] if item.link else []
-        paths.append(f"/?p={item.post_id}")
-        if item.post_type == "page":
-            paths.append(f"/?page_id={item.post_id}")
-        if item.guid in self.unique_guids and urlsplit(item.guid).netloc == urlsplit(self.source).netloc:
-            paths.append(path_of(item.guid))
-        old_slug = item.meta.get("_wp_old_slug")
-        if old_slug and item.link and item.post_name:
-            paths.append(path_of(item.link).replace(f"/{item.post_name}/", f"/{old_slug}/"))
-        for path in dict.fromkeys(paths):
-            self.redirect(path, part, page=page)
+        same_site_guid = item.guid in self.unique_guids and urlsplit(item.guid).netloc == urlsplit(self.source).netloc
+        for path in entry_paths(item, same_site_guid=same_site_guid):
+            self.redirects.add(path, part, page=page)
         if item.link and not urlsplit(item.link).query:
-            feed = path_of(item.link).rstrip("/") + "/feed/"
-            try:
-                self.redirect(feed, part, link=reverse("discussion:page_feed", args=[page.pk]))
-            except NoReverseMatch:
-                self.redirect(feed, part, page=page)
-
-    def redirect(self, path: str, part: Summary, page: Page | None = None, link: str = "") -> None:
-        old_path = Redirect.normalise_path(path)
-        url_parts = page.get_url_parts() if page is not None else None
-        if url_parts and Redirect.normalise_path(url_parts[2]) == old_path:
-            return  # the page kept its WordPress address
-        if len(old_path) > 255:
-            part.tally("redirects", "skipped", path, "old address longer than 255 characters")
-            return
-        target = link or f"page {page.pk if page else ''}"
-        if self.claimed.setdefault(old_path, target) != target:
-            part.tally("redirects", "skipped", path, "the same old address belongs to two items; the first keeps it")
-            return
-        wanted = {"redirect_page_id": page.pk if page else None, "redirect_link": link, "is_permanent": True}
-        redirect = Redirect.objects.filter(site=self.site, old_path=old_path).first()
-        if redirect is None:
-            Redirect.objects.create(site=self.site, old_path=old_path, **wanted)
-            part.tally("redirects", "created")
-        elif any(getattr(redirect, k) != v for k, v in wanted.items()):
-            for k, v in wanted.items():
-                setattr(redirect, k, v)
-            redirect.save()
-            part.tally("redirects", "updated")
-        else:
-            part.tally("redirects", "unchanged")
+            feed = responses_feed(page)
+            self.redirects.add(path_of(item.link).rstrip("/") + "/feed/", part, page=None if feed else page, link=feed)
 
     def import_attachment_redirects(self) -> None:
         """An attachment's page goes to the post that shows it, or else to the file itself."""
@@ -770,10 +690,22 @@ class Importer:
                 self.summary.tally("redirects", "skipped", self.label(item),
                                    "attachment page: no imported post or file to send it to")
                 continue
-            with transaction.atomic():
-                for path in dict.fromkeys([path_of(item.link) if item.link else "", f"/?attachment_id={item.post_id}"]):
-                    if path:
-                        self.redirect(path, self.summary, page=page, link=link)
+            for path in dict.fromkeys([path_of(item.link) if item.link else "", f"/?attachment_id={item.post_id}"]):
+                if path:
+                    self.redirects.add(path, self.summary, page=page, link=link)
+
+    def import_site_redirects(self) -> None:
+        """WordPress's site-wide comments feed, and nested category addresses (``/category/parent/child/``)."""
+        if site_feed():
+            self.redirects.add("/comments/feed/", self.summary, link=site_feed())
+        index_url = self.index.get_url() or "/"
+        for slug, category in self.categories.items():
+            trail, parent = [slug], category.parent
+            while parent is not None and len(trail) < 20:
+                trail.insert(0, parent.slug)
+                parent = parent.parent
+            if len(trail) > 1:
+                self.redirects.add(f"/category/{'/'.join(trail)}/", self.summary, link=f"{index_url}category/{slug}/")
 
 
 def login_of(creator: str) -> str:

@@ -55,6 +55,7 @@ def test_counts_per_kind(theme_site):
     assert summary.count("other", "skipped") == 70  # menu items
     assert summary.count("attachments", "skipped") == 38  # left remote
     assert "other skipped ×70: post type 'nav_menu_item' is not imported" in summary.table()
+    assert "Posts and pages: 1 draft, 69 published, 1 published, password-protected, 1 scheduled" in summary.table()
 
 
 def test_threaded_comments_keep_their_depth_and_order(theme_site, export):

@@ -50,6 +50,8 @@ def test_a_failing_post_is_named_and_the_rest_are_kept(blog_index, export, monke
     assert "posts failed: post 1149 “Template: Pingbacks And Trackbacks”: ValueError: cannot read this body" in (
         summary.table()
     )
+    assert "pingbacks skipped ×2: their post failed to import" in summary.table()
+    assert summary.count("trackbacks", "skipped") == 2 and summary.count("comments", "skipped") == 1
     assert not ImportedObject.objects.filter(kind="post", wp_id="1149").exists()
     assert not Response.objects.filter(import_key=f"wordpress:{SITE}:921").exists()  # its responses went with it
     assert Response.objects.filter(import_key__startswith=f"wordpress:{SITE}:").count() == 20

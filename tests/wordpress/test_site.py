@@ -113,3 +113,12 @@ def test_front_page_and_archives_list_imported_posts(theme_site, client):
     archive = client.get("/category/parent-category/")
     assert archive.status_code == 200 and "Edge Case: Many Categories" in archive.content.decode()
     assert client.get("/tag/template/").status_code == 200
+
+
+def test_nested_category_addresses_and_the_comments_feed_redirect(theme_site, client):
+    assert client.get("/category/parent-category/child-category-03/grandchild-category/")["Location"] == (
+        "/category/grandchild-category/"
+    )
+    assert client.get("/category/grandchild-category/").status_code == 200
+    feed = client.get("/comments/feed/")
+    assert feed.status_code == 301 and client.get(feed["Location"]).status_code == 200
