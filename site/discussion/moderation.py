@@ -121,16 +121,10 @@ def _gate(response: Response, page, ctx: RequestContext) -> None:
         parent = response.parent
         if parent.page_id != response.page_id or parent.status != Status.APPROVED:
             raise Rejected(403, "You can only reply to a published response on this page.")
-    if ctx.is_moderator:
-        return
     existing = Response.objects.filter(page=response.page_id).exclude(status=Status.TRASH)
     if response.kind == Response.Kind.COMMENT:
-        flood_since = timezone.now() - timedelta(seconds=settings.DISCUSSION_FLOOD_SECONDS)
-        same_sender = Q(author_email__iexact=response.author_email) if response.author_email else Q(pk__in=[])
-        if response.ip_address:
-            same_sender |= Q(ip_address=response.ip_address)
-        if Response.objects.filter(same_sender, kind=Response.Kind.COMMENT, created_at__gte=flood_since).exists():
-            raise Rejected(429, "You are posting comments too quickly. Please wait a few seconds and send again.")
+        if not ctx.is_moderator:  # as in WordPress, moderators are exempt from flood control, not from duplicates
+            _check_flood(response)
         duplicate = existing.filter(
             parent=response.parent_id, author_name=response.author_name,
             author_email__iexact=response.author_email, content=response.content,
@@ -139,6 +133,15 @@ def _gate(response: Response, page, ctx: RequestContext) -> None:
             raise Rejected(409, "Duplicate comment: it looks as though you’ve already said that!")
     elif response.source_url and existing.filter(source_url=response.source_url).exists():
         raise Rejected(409, "A response from that URL is already registered for this page.")
+
+
+def _check_flood(response: Response) -> None:
+    since = timezone.now() - timedelta(seconds=settings.DISCUSSION_FLOOD_SECONDS)
+    same_sender = Q(author_email__iexact=response.author_email) if response.author_email else Q(pk__in=[])
+    if response.ip_address:
+        same_sender |= Q(ip_address=response.ip_address)
+    if Response.objects.filter(same_sender, kind=Response.Kind.COMMENT, created_at__gte=since).exists():
+        raise Rejected(429, "You are posting comments too quickly. Please wait a few seconds and send again.")
 
 
 def _matches(words: list[str], response: Response) -> str:

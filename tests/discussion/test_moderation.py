@@ -142,6 +142,19 @@ def test_moderator_is_approved_and_exempt(client, post, admin_user, akismet_says
     post_comment(client, post, ip="10.1.1.1", content="one https://a.example https://b.example")
     post_comment(client, post, ip="10.1.1.1", content="two")
     assert set(Response.objects.values_list("status", flat=True)) == {"approved"}
+    assert post_comment(client, post, ip="10.1.1.1", content="two").status_code == 409, "not exempt from duplicates"
+
+
+def test_moderator_linkback_duplicates_are_still_refused(post, admin_user):
+    context = moderation.RequestContext(user=admin_user)
+    for attempt in range(2):
+        pingback = Response(page=post, kind="pingback", author_name="Our post", source_url="http://testserver/x/",
+                            content="[…] self ping […]")
+        if attempt:
+            with pytest.raises(moderation.Rejected):
+                moderation.submit(pingback, request_context=context)
+        else:
+            assert moderation.submit(pingback, request_context=context).status == "approved"
 
 
 def test_every_decision_is_recorded(client, post):
