@@ -2,10 +2,10 @@
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from podcast.demo import silent_mp3
-from podcast.models import EpisodePage, PodcastPage
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, streamfield
 
+from podcast.demo import silent_mp3
+from podcast.models import EpisodePage, PodcastPage
 from tests.podcast.builders import image_bytes
 
 pytestmark = pytest.mark.django_db

@@ -21,3 +21,12 @@ def test_demo_show_has_two_playable_episodes_and_a_valid_feed(client, blog_index
     html = client.get(episode.url).content.decode()
     assert "<audio" in html and "Transcript (en)" in html
     assert client.get(episode.audio_file.url, headers={"Range": "bytes=0-1"}).status_code == 206
+
+
+def test_generate_episodes_fills_the_demo_show_for_benchmarks(client, blog_index, settings):
+    from django.core.management import call_command
+
+    settings.PODCAST_FEED_ITEMS = 300
+    call_command("generate_episodes", "12")
+    feed = etree.fromstring(client.get("/podcast/feed/").content)
+    assert len(feed.findall("channel/item")) == 14
