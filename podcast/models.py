@@ -5,6 +5,7 @@ from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.core.validators import RegexValidator
 from django.db import models
 from django.http import HttpResponsePermanentRedirect, JsonResponse
@@ -28,6 +29,7 @@ from .identity import new_episode_guid, podcast_guid_for
 from .transcripts import read_transcript, transcript_type_for, validate_transcript
 
 MAX_CATEGORIES = 3
+EPISODES_PER_PAGE = 20
 
 
 def _media_path(folder: str, instance, filename: str) -> str:
@@ -202,7 +204,7 @@ class PodcastPage(RoutablePageMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["episodes"] = self.episodes()
+        context["episodes"] = Paginator(self.episodes(), EPISODES_PER_PAGE).get_page(request.GET.get("page"))
         context["feed_url"] = self.feed_url(request)
         return context
 

@@ -5,10 +5,14 @@ import gzip
 import json
 import re
 import uuid
+from datetime import timedelta
 from pathlib import Path
 
 import feedparser
 import pytest
+from django.db import connection, reset_queries
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from lxml import etree
 
 from tests.podcast.builders import make_episode, publish
@@ -229,10 +233,6 @@ def test_serial_shows_say_so_and_blocked_complete_shows_say_yes(client, full_sho
 
 
 def test_episodes_without_media_unpublished_or_future_are_left_out(client, full_show):
-    from datetime import timedelta
-
-    from django.utils import timezone
-
     show, _ = full_show
     make_episode(show, "Draft", live=False)
     make_episode(show, "Tomorrow", date=timezone.now() + timedelta(days=1))
@@ -338,9 +338,6 @@ def test_feed_is_well_formed_xml_with_hostile_titles(client, full_show):
 
 
 def test_feed_queries_do_not_grow_with_episodes_and_304_is_cheap(client, full_show):
-    from django.db import connection, reset_queries
-    from django.test.utils import CaptureQueriesContext
-
     def count_queries(**headers) -> tuple[int, object]:
         reset_queries()  # the log is a bounded deque; building shows can fill it
         with CaptureQueriesContext(connection) as queries:

@@ -1,9 +1,12 @@
 import json
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.core.files.base import ContentFile
+from django.utils import timezone
 
+from podcast import models
 from podcast.transcripts import read_transcript
 from tests.podcast.builders import make_episode, publish
 
@@ -87,3 +90,13 @@ def test_episode_page_carries_the_discussion(client, episode):
     assert "No responses yet to “Talking shop”" in html
     assert "<form" in html.split('id="responses"')[1]
     assert 'title="Responses on Talking shop (RSS)"' in html
+
+
+def test_show_page_pages_through_a_long_archive(client, show, monkeypatch):
+    monkeypatch.setattr(models, "EPISODES_PER_PAGE", 2)
+    for day, letter in enumerate("abc"):
+        make_episode(show, f"Episode {letter}", date=timezone.now() - timedelta(days=day + 1))
+    first = client.get(show.url).content.decode()
+    assert "Episode a" in first and "Episode c" not in first and 'href="?page=2">Older episodes' in first
+    second = client.get(f"{show.url}?page=2").content.decode()
+    assert "Episode c" in second and "Page 2 of 2" in second
