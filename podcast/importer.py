@@ -286,7 +286,12 @@ def _import_episode(show: PodcastPage, data: EpisodeData, media: bool, fetcher: 
             report.warnings.append(f"{data.label}: chapters {data.chapters_url} not imported: {message}")
     transcripts = []
     for transcript in data.transcripts:
-        file = _transcript_file(transcript, fetcher) if media else None
+        file = None
+        if media:
+            try:
+                file = _transcript_file(transcript, fetcher)
+            except (FetchFailed, EpisodeFailed, UnicodeDecodeError) as error:
+                report.warnings.append(f"{data.label}: transcript kept as a remote link: {error}")
         transcripts.append(EpisodeTranscript(
             file=file, url="" if file else transcript.url, media_type=transcript.media_type,
             language=transcript.language.lower()[:20], captions=transcript.captions,

@@ -28,6 +28,8 @@ from .transcripts import TRANSCRIPT_TYPES
 CONTENT_TYPES = {**MEDIA_TYPES, **TRANSCRIPT_TYPES, ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png"}
 CHUNK_BYTES = 64 * 1024
 MAX_AGE = 24 * 3600
+# Wagtail documents can be private; their own view (/documents/<id>/…) checks that, so never bypass it here.
+PRIVATE_PREFIXES = ("documents/",)
 
 
 @dataclass(frozen=True)
@@ -95,6 +97,8 @@ def _range_applies(request, etag: str, mtime: float) -> bool:
 
 @require_safe
 def serve_media(request, path: str) -> HttpResponse:
+    if path.startswith(PRIVATE_PREFIXES):
+        raise Http404("Documents are served by Wagtail, which checks their privacy settings.")
     try:
         full_path = safe_join(settings.MEDIA_ROOT, path)
     except (SuspiciousFileOperation, ValueError):

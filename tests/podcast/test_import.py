@@ -264,3 +264,13 @@ def test_command_refuses_locked_feeds_and_unknown_shows(blog_index, tmp_path):
         call_command("import_podcast", str(path))
     with pytest.raises(CommandError, match="There is no show “nope”"):
         call_command("import_podcast", str(path), "--into", "nope")
+
+
+def test_a_transcript_that_cannot_be_fetched_stays_a_remote_link(blog_index):
+    resources = {k: v for k, v in RESOURCES.items() if not k.endswith(".srt")}
+    report = run(FEED.read_bytes(), DictFetcher(resources), media=True)
+    episode = EpisodePage.objects.get(guid="elsewhere-ep-2")
+    assert [(bool(t.file), t.url) for t in episode.transcripts.all()] == [
+        (True, ""), (False, "https://elsewhere.example/ep2.srt")]
+    assert "transcript kept as a remote link: https://elsewhere.example/ep2.srt answered with HTTP 404." in (
+        report.warnings[0])

@@ -5,7 +5,7 @@ from django.core.files.base import ContentFile
 from django.test import override_settings
 
 from podcast.demo import silent_mp3
-from podcast.media import ByteRange, Unsatisfiable, parse_range
+from podcast.media import ByteRange, Unsatisfiable, media_urlpatterns, parse_range
 from tests.podcast.builders import make_episode, publish
 
 pytestmark = pytest.mark.django_db
@@ -156,3 +156,15 @@ def test_parse_range(header, expected):
 def test_parse_range_unsatisfiable(header):
     with pytest.raises(Unsatisfiable):
         parse_range(header, 100)
+
+
+def test_wagtail_documents_are_never_served_past_their_privacy_checks(client, media_root):
+    (media_root / "documents").mkdir(parents=True)
+    (media_root / "documents" / "private.pdf").write_bytes(b"%PDF-1.4 secret")
+    assert client.get("/media/documents/private.pdf").status_code == 404
+
+
+def test_no_media_route_when_uploads_live_in_object_storage(settings):
+    assert media_urlpatterns()
+    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"}}
+    assert media_urlpatterns() == []
