@@ -193,8 +193,13 @@ def parse_blocks(body: str) -> list[Block | str]:
 # --- the converter --------------------------------------------------------------------------------
 
 
+_VOID = re.compile(r"<(area|br|col|hr|img|wbr)\b([^>]*?)\s*/?>", re.IGNORECASE)
+
+
 def sanitise(markup: str) -> str:
-    return nh3.clean(markup, attributes=SANITISE_ATTRIBUTES, link_rel="noopener noreferrer nofollow").strip()
+    """nh3-clean HTML, with void elements closed (``<br/>``) as Wagtail's rich text editor expects."""
+    clean = nh3.clean(markup, attributes=SANITISE_ATTRIBUTES, link_rel="noopener noreferrer nofollow").strip()
+    return _VOID.sub(r"<\1\2/>", clean)
 
 
 def _text(element) -> str:
@@ -488,7 +493,7 @@ class _Converter:
                 self.result.note("image left remote (not imported)")
                 alt_attr = html.escape(alt)
                 figure = f'<p><img src="{html.escape(self.media.media_url(url))}" alt="{alt_attr}"></p>'
-                self.result.add("paragraph", figure + (f"<p>{html.escape(caption)}</p>" if caption else ""))
+                self.result.add("paragraph", sanitise(figure + (f"<p>{html.escape(caption)}</p>" if caption else "")))
             else:
                 self.result.note(f"image attachment {attachment_id} not found in the export")
             return

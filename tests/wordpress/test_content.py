@@ -26,7 +26,7 @@ def test_classic_blank_lines_become_paragraphs_and_single_newlines_breaks():
     result = convert("First line\nsecond line\n\nNext paragraph with <strong>bold</strong>.")
     assert types(result) == ["paragraph"]
     assert result.blocks[0]["value"] == (
-        "<p>First line<br>second line</p><p>Next paragraph with <strong>bold</strong>.</p>"
+        "<p>First line<br/>second line</p><p>Next paragraph with <strong>bold</strong>.</p>"
     )
     assert result.notes == []
 
@@ -57,7 +57,7 @@ def test_gallery_with_ids_and_gallery_of_the_posts_own_images():
 
 def test_gallery_image_not_imported_stays_remote_and_is_noted():
     result = convert('[gallery ids="12"]', Library())
-    remote = '<p><img src="https://old.example/files/12.jpg" alt=""></p>'
+    remote = '<p><img src="https://old.example/files/12.jpg" alt=""/></p>'
     assert result.blocks == [{"type": "paragraph", "value": remote}]
     assert "image left remote (not imported)" in result.notes
 

@@ -122,3 +122,11 @@ def test_nested_category_addresses_and_the_comments_feed_redirect(theme_site, cl
     assert client.get("/category/grandchild-category/").status_code == 200
     feed = client.get("/comments/feed/")
     assert feed.status_code == 301 and client.get(feed["Location"]).status_code == 200
+
+
+def test_editors_can_open_imported_posts_and_pages_in_the_admin(theme_site, client, django_user_model):
+    admin = django_user_model.objects.create_superuser("editor", "editor@example.com", "pw")
+    client.force_login(admin)
+    for mapping in ImportedObject.objects.filter(kind__in=["post", "page"]):
+        response = client.get(f"/admin/pages/{mapping.object_id}/edit/")
+        assert response.status_code == 200, (mapping.kind, mapping.wp_id, response.status_code)
