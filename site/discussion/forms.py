@@ -17,7 +17,7 @@ class CommentForm(forms.Form):
     author_url = forms.URLField(label="Website", max_length=500, required=False, assume_scheme="https")
     content = forms.CharField(label="Comment", widget=forms.Textarea(attrs={"rows": 6}))
     notify_replies = forms.BooleanField(label="Email me when someone replies", required=False)
-    parent = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    parent = forms.IntegerField(required=False, min_value=1, max_value=2**63 - 1, widget=forms.HiddenInput)
     token = forms.CharField(required=False, max_length=500, widget=forms.HiddenInput)
     homepage = forms.CharField(
         label="Leave this field empty", required=False, max_length=500,

@@ -16,6 +16,8 @@ MAX_BODY_BYTES = 256 * 1024
 
 
 def discussion_page(page_id: int) -> Page:
+    if page_id > 2**63 - 1:  # the URL converter accepts any digits; the database does not
+        raise Http404("No such page.")
     page = get_object_or_404(Page.objects.live().public(), pk=page_id).specific
     if not isinstance(page, DiscussionMixin):
         raise Http404("This page has no discussion.")

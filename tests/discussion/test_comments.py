@@ -100,6 +100,14 @@ def test_reply_link_works_without_javascript(client, post):
     assert reply.parent == parent
 
 
+@pytest.mark.parametrize("value", ["²", "١", "-1", "1e3", "", "9" * 40])
+def test_odd_reply_ids_never_break_the_page(client, post, value):
+    assert client.get(post.url, {"replyto": value}).status_code == 200
+    assert post_comment(client, post, parent=value, author_name="").status_code == 400
+    if value:
+        assert post_comment(client, post, parent=value).status_code == 400
+
+
 def test_reply_to_held_response_is_refused(client, post):
     held = make_response(post, status="pending")
     reply = post_comment(client, post, parent=str(held.pk), content="A reply")

@@ -163,6 +163,12 @@ def test_too_many_fields_is_a_4xx(client, post):
     assert reply.status_code == 400
 
 
+def test_huge_page_ids_are_404(client):
+    huge = "9" * 30
+    assert client.get(f"/discussion/{huge}/feed/").status_code == 404
+    assert client.post(f"/discussion/{huge}/comment/", {}).status_code == 404
+
+
 def test_non_utf8_body_is_not_a_500(client, post):
     body = b"author_name=\xff\xfe&author_email=a%40b.com&content=%C0%AF&token=x"
     reply = client.generic("POST", reverse("discussion:post", args=[post.pk]), body,

@@ -24,6 +24,13 @@ def visible_responses(page, pending_ids: list[int]):
     )
 
 
+def _as_id(value) -> int | None:
+    try:
+        return int(str(value)) if str(value).isascii() else None
+    except ValueError:
+        return None
+
+
 def heading(count: int, title: str) -> str:
     if count == 0:
         return f"No responses yet to “{title}”"
@@ -44,13 +51,11 @@ def discussion(context, page):
     form = context.get("discussion_form")
     reply_to = None
     if form is None:
-        reply_id = request.GET.get("replyto", "") if request is not None else ""
-        candidate = by_id.get(int(reply_id)) if reply_id.isdigit() else None
+        candidate = by_id.get(_as_id(request.GET.get("replyto")) if request is not None else None)
         reply_to = candidate if candidate and candidate.status == Response.Status.APPROVED else None
         form = CommentForm(initial={"parent": reply_to.pk if reply_to else None, "token": tokens.form_token(page.pk)})
     else:
-        parent = str(form.data.get("parent", ""))
-        reply_to = by_id.get(int(parent)) if parent.isdigit() else None
+        reply_to = by_id.get(_as_id(form.data.get("parent")))
         form.data = form.data.copy()
         form.data["token"] = tokens.form_token(page.pk)
     approved = sum(1 for r in responses if r.status == Response.Status.APPROVED)
