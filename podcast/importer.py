@@ -220,6 +220,8 @@ def _save_show(show: PodcastPage | None, data: ShowData, source_url: str, media:
     show.artwork_url = data.artwork_url
     if created:
         root.add_child(instance=show)
+    else:
+        show.save()  # commits the child rows first, so the revision records their ids
     show.save_revision().publish()
     show.refresh_from_db()
     return show, created
@@ -325,5 +327,7 @@ def _import_episode(show: PodcastPage, data: EpisodeData, media: bool, fetcher: 
         episode.soundbites = [EpisodeSoundbite(**vars(bite)) for bite in data.soundbites]
         if existing is None:
             show.add_child(instance=episode)
+        else:
+            episode.save()  # commits the child rows first, so the revision records their ids
         episode.save_revision().publish()
     return existing is None

@@ -165,6 +165,7 @@ class PodcastPage(RoutablePageMixin, Page):
         ),
     ]
     search_fields = Page.search_fields + [index.SearchField("description")]
+    exclude_fields_in_copy = ["podcast_guid"]  # a copy is another show with its own feed
     parent_page_types = ["blog.BlogIndexPage"]
     subpage_types = ["podcast.EpisodePage"]
 
@@ -296,6 +297,7 @@ class EpisodePage(DiscussionMixin, RoutablePageMixin, Page):
                         heading="Feed"),
     ] + DiscussionMixin.discussion_panels
     search_fields = Page.search_fields + [index.SearchField("summary"), index.SearchField("body")]
+    exclude_fields_in_copy = ["guid"]  # two episodes never share a guid
     parent_page_types = ["podcast.PodcastPage"]
     subpage_types: list[str] = []
 

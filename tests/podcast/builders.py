@@ -18,6 +18,7 @@ def image_bytes(width: int = 1400, height: int | None = None, fmt: str = "PNG", 
 
 
 def publish(page):
+    page.save()  # commit child rows first, as the admin does, so the revision records their ids
     revision = page.save_revision()
     revision.publish()
     page.refresh_from_db()

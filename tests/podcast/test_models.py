@@ -118,3 +118,14 @@ def test_a_new_audio_upload_gets_a_new_url(show):
     assert episode.audio_file.name != old
     assert episode.duration == 2
     assert episode.audio_file.storage.exists(old), "the old file stays, so its URL keeps working"
+
+
+def test_copying_an_episode_or_a_show_gives_new_identities(show):
+    episode = make_episode(show)
+    copy = episode.copy(update_attrs={"slug": "copy", "title": "Copy"})
+    assert copy.guid and copy.guid != episode.guid
+    show_copy = show.copy(update_attrs={"slug": "show-copy", "title": "Show copy"}, recursive=True)
+    assert show_copy.podcast_guid == str(uuid.uuid5(PODCAST_NAMESPACE, "testserver/show-copy/feed"))
+    originals = set(EpisodePage.objects.child_of(show).values_list("guid", flat=True))
+    copies = set(EpisodePage.objects.child_of(show_copy).values_list("guid", flat=True))
+    assert len(copies) == 2 and not copies & originals
