@@ -295,12 +295,19 @@ class Importer:
             }
             wp_id = (category.term_id if category and category.term_id else "") or f"slug:{slug}"
             self.categories[slug] = self.term(Category, "category", "categories", wp_id, slug, values)
+        by_name = {plain(c.name).lower(): slug for slug, c in declared.items() if c}
         for slug, obj in self.categories.items():  # now that every category exists, the tree
             category = declared[slug]
-            parent = self.categories.get(wordpress_slug(category.parent_slug)) if category else None
-            if category and category.parent_slug and parent is None:
-                self.summary.tally("categories", "skipped", name_of(obj), f"parent {category.parent_slug!r} missing")
-            if parent is not None and obj.parent_id != parent.pk and obj.pk != parent.pk:
+            if not category or not category.parent_slug:
+                continue
+            # WXR 1.1+ names the parent by slug; 1.0 exports by name
+            parent_key = wordpress_slug(category.parent_slug)
+            parent = self.categories.get(parent_key) or self.categories.get(
+                by_name.get(plain(category.parent_slug).lower(), "")
+            )
+            if parent is None:
+                self.summary.note("categories", f"{obj.name}: parent {category.parent_slug!r} is not in the export")
+            elif obj.parent_id != parent.pk and obj.pk != parent.pk:
                 obj.parent = parent
                 obj.save(update_fields=["parent"])
 
@@ -469,6 +476,8 @@ class Importer:
         conversion = content.convert(item.content, self.media, item.post_id)
         if conversion.notes:
             part.notes[self.label(item)] = list(conversion.notes)
+        if item.is_sticky:
+            part.note(self.label(item), "sticky in WordPress (posts here are not pinned)")
         date = self.when(item.post_date, item.post_date_gmt) or timezone.now()
         values = {
             "title": plain(item.title)[:255] or NO_TITLE,

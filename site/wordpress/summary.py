@@ -59,6 +59,6 @@ class Summary:
         lines += [f"  {kind} {outcome}: {what}: {why}" for kind, outcome, what, why in failures]
         lines += [f"  {kind} skipped ×{number}: {why}" for (kind, why), number in skipped.items()]
         if self.notes:
-            lines += ["", "Kept as HTML or not converted (check these posts):"]
+            lines += ["", "Worth checking (markup kept as HTML, media left remote, things with no equivalent):"]
             lines += [f"  {what}: " + "; ".join(notes) for what, notes in self.notes.items()]
         return "\n".join(lines)

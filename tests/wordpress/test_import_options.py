@@ -1,18 +1,20 @@
 """Import options and failure handling, on small slices of the theme unit test export."""
 
 import dataclasses
+from datetime import UTC, datetime
 
 import pytest
 from django.contrib.auth.models import Group
 from wagtail.models import PageViewRestriction
 
-from blog.models import Author
+from blog.models import Author, Category
 from discussion.models import Response
 from tests.builders import make_author
 from tests.wordpress.test_import import SITE, imported, item, snapshot
 from wordpress import content
 from wordpress.importer import import_wordpress
 from wordpress.models import ImportedObject
+from wordpress.wxr import WPCategory
 
 pytestmark = pytest.mark.django_db
 
@@ -64,3 +66,21 @@ def test_private_posts_are_for_editors_and_moderators(blog_index, export):
     restriction = PageViewRestriction.objects.get(page=post)
     assert post.live and restriction.restriction_type == PageViewRestriction.GROUPS
     assert set(restriction.groups.all()) == set(Group.objects.filter(name__in=["Moderators", "Editors"]))
+
+
+def test_a_draft_without_a_gmt_date_uses_the_blogs_own_offset(blog_index, export):
+    draft = dataclasses.replace(
+        item(export, "1164"), post_date="2013-04-09 11:20:39", post_date_gmt="0000-00-00 00:00:00"
+    )
+    import_wordpress(dataclasses.replace(export, items=[item(export, "1148"), draft]), into=blog_index,
+                     fetch_media=False)
+    # the other posts say the blog was at UTC-7
+    assert imported("post", "1164").specific.date == datetime(2013, 4, 9, 18, 20, 39, tzinfo=UTC)
+
+
+def test_wxr_1_0_category_parents_given_by_name(blog_index, export):
+    parent = WPCategory(term_id="", slug="animals", name="Animals")
+    child = WPCategory(term_id="", slug="cats", name="Cats", parent_slug="Animals")
+    summary = import_wordpress(dataclasses.replace(export, categories=[child, parent], items=[]), into=blog_index)
+    assert Category.objects.get(slug="cats").parent.slug == "animals"
+    assert summary.count("categories", "created") == 2
