@@ -100,3 +100,9 @@ def test_show_page_pages_through_a_long_archive(client, show, monkeypatch):
     assert "Episode a" in first and "Episode c" not in first and 'href="?page=2">Older episodes' in first
     second = client.get(f"{show.url}?page=2").content.decode()
     assert "Episode c" in second and "Page 2 of 2" in second
+
+
+def test_episode_pages_accept_linkbacks_like_posts(client, episode):
+    response = client.get(episode.url)
+    assert response["X-Pingback"].startswith("http://testserver/")
+    assert 'rel="webmention"' in response["Link"]
