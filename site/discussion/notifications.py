@@ -14,6 +14,11 @@ def site_url(path: str) -> str:
     return settings.SITE_URL + path
 
 
+def subject_line(text: str) -> str:
+    """Names and titles come from strangers (linkback titles too): one line, so no header injection."""
+    return " ".join(f"[{settings.WAGTAIL_SITE_NAME}] {text}".split())[:200]
+
+
 def response_link(response: Response) -> str:
     return (response.page.full_url or site_url(response.page.url or "/")) + f"#{response.anchor}"
 
@@ -40,7 +45,7 @@ def new_response(response: Response) -> int:
     recipients = [e for e in post_author_emails(response.page) if e.lower() != response.author_email.lower()]
     if not recipients:
         return 0
-    subject = f"[{settings.WAGTAIL_SITE_NAME}] New {response.get_kind_display().lower()} on “{response.page.title}”"
+    subject = subject_line(f"New {response.get_kind_display().lower()} on “{response.page.title}”")
     body = f"{_describe(response)}\nSee it in context: {response_link(response)}\n"
     return send_mass_mail([(subject, body, None, [r]) for r in recipients])
 
@@ -64,7 +69,7 @@ def held(response: Response) -> int:
         action: site_url(reverse("discussion:action", args=[tokens.action_token(response.pk, action)]))
         for action in ("approve", "spam")
     }
-    subject = f"[{settings.WAGTAIL_SITE_NAME}] Please moderate: “{response.page.title}”"
+    subject = subject_line(f"Please moderate: “{response.page.title}”")
     body = (
         f"A new {response.get_kind_display().lower()} on “{response.page.title}” is waiting for your approval.\n"
         f"{response_link(response)}\n\n{_describe(response)}\n"
@@ -84,7 +89,7 @@ def reply(response: Response) -> int:
     ):
         return 0
     unsubscribe = site_url(reverse("discussion:action", args=[tokens.action_token(parent.pk, "unsubscribe")]))
-    subject = f"[{settings.WAGTAIL_SITE_NAME}] {response.author_name} replied to you on “{response.page.title}”"
+    subject = subject_line(f"{response.author_name} replied to you on “{response.page.title}”")
     body = (
         f"{_describe(response)}\nRead and reply: {response_link(response)}\n\n"
         f"Stop these emails with one click: {unsubscribe}\n"

@@ -123,3 +123,14 @@ def test_no_reply_email_without_the_checkbox(client, post, mailoutbox):
 def test_checkbox_is_stored(client, post):
     post_comment(client, post, notify_replies="on")
     assert Response.objects.get().notify_replies
+
+
+def test_newlines_in_names_never_reach_a_mail_header(post, mailoutbox, settings):
+    from discussion import moderation
+
+    settings.DISCUSSION_MANUAL_MODERATION = True
+    pingback = Response(page=post, kind="pingback", author_name="Evil\nBcc: victim@example.com",
+                        source_url="https://evil.example/", content="[…] x […]")
+    moderation.submit(pingback, request_context=moderation.RequestContext(ip="203.0.113.9"))
+    [mail] = mailoutbox
+    assert "\n" not in mail.subject and mail.bcc == []
