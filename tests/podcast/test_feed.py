@@ -354,3 +354,10 @@ def test_feed_queries_do_not_grow_with_episodes_and_304_is_cheap(client, full_sh
     cached, not_modified = count_queries(**{"If-None-Match": response["ETag"]})
     assert not_modified.status_code == 304
     assert cached < with_six / 2
+
+
+def test_a_show_without_episodes_has_a_valid_empty_feed(client, show):
+    response = client.get("/show/feed/")
+    assert response.status_code == 200
+    channel = parse(response.content).find("channel")
+    assert channel.findall("item") == [] and one(channel, "title").text == "Test Show"
