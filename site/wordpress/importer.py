@@ -140,6 +140,8 @@ class _Media:
 
 
 class Importer:
+    """One run over one export: terms first, then media, then each post or page with its responses."""
+
     def __init__(
         self,
         export: WXRExport,
@@ -224,7 +226,7 @@ class Importer:
     def import_authors(self) -> None:
         declared = {author.login: author for author in self.export.authors if author.login}
         for item in self.export.items:
-            if login_of(item.creator) not in declared and item.post_type in ("post", "page"):
+            if item.creator and login_of(item.creator) not in declared and item.post_type in ("post", "page"):
                 declared[login_of(item.creator)] = None  # WXR 1.0 names authors only on items
         for login, author in declared.items():
             name = plain(author.display_name if author else "") or login
@@ -251,7 +253,7 @@ class Importer:
         mapping, author = self.mapped("author", login)
         if author is None:
             author = Author.objects.filter(slug=wordpress_slug(login)).first()
-            if author is not None:  # an author of the same name was already here: adopt, do not overwrite
+            if author is not None:  # someone made this author by hand: adopt it, do not overwrite it
                 self.remember("author", login, author, fp)
                 self.summary.tally("authors", "unchanged")
                 return author
