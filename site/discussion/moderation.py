@@ -74,9 +74,11 @@ def submit(response: Response, *, request_context: RequestContext) -> Response:
     The caller fills page, kind, author_*, content (and source_url/source_title for linkbacks);
     `content_html` is rendered from `content` when empty and sanitised otherwise.
 
-    Raises Rejected (403 closed, 409 duplicate, 429 flood, 403 reply to a held response) before
-    anything is saved. Otherwise the response is saved as approved, pending or spam; if Akismet
-    says "discard" and AKISMET_STRICT_DISCARD is on, it is returned unsaved (pk is None).
+    Raises Rejected before anything is saved: 400 a URL too long to store, 404 the page has no
+    discussion, 403 closed or a reply to an unpublished response, 409 duplicate, 429 flood.
+    Over-long names and titles are shortened to fit. Otherwise the response is saved as approved,
+    pending or spam; if Akismet says "discard" and AKISMET_STRICT_DISCARD is on, it is returned
+    unsaved (pk is None).
     Akismet failing or not configured never loses a response: it is kept pending and rechecked.
     """
     ctx = request_context
@@ -87,6 +89,7 @@ def submit(response: Response, *, request_context: RequestContext) -> Response:
     response.content_html = (
         text.sanitise(response.content_html) if response.content_html else text.render(response.content)
     )
+    _fit(response)
     _gate(response, page, ctx)
 
     permalink = ctx.permalink or page.full_url or ""
@@ -106,6 +109,19 @@ def submit(response: Response, *, request_context: RequestContext) -> Response:
                 actor=ctx.user if ctx.is_moderator else None)
     transaction.on_commit(lambda: _after_save(response.pk))
     return response
+
+
+def _fit(response: Response) -> None:
+    """Keep every row storable (PostgreSQL enforces max_length): shorten names, refuse huge URLs."""
+    for name in ("author_name", "source_title"):
+        limit = Response._meta.get_field(name).max_length
+        value = text.clean_line(getattr(response, name))
+        setattr(response, name, value if len(value) <= limit else value[: limit - 1] + "…")
+    for name in ("author_url", "source_url", "author_email"):
+        if len(getattr(response, name)) > Response._meta.get_field(name).max_length:
+            raise Rejected(400, f"The {Response._meta.get_field(name).verbose_name} is too long.")
+    if not response.author_name:
+        response.author_name = "Anonymous"
 
 
 def _gate(response: Response, page, ctx: RequestContext) -> None:
@@ -232,11 +248,9 @@ def _after_save(response_id: int) -> None:
     if response.status == Status.APPROVED:
         tasks.notify_new_response.enqueue(response_id)
     elif response.status == Status.PENDING:
-        if response.akismet_result == akismet.Verdict.ERROR:
+        if response.akismet_result in (akismet.Verdict.ERROR, akismet.Verdict.UNCONFIGURED):
             tasks.schedule_recheck(response)
-        else:
-            if response.akismet_result == akismet.Verdict.UNCONFIGURED:
-                tasks.schedule_recheck(response)
+        if response.akismet_result != akismet.Verdict.ERROR:  # after an outage, the recheck sends it
             tasks.notify_moderators.enqueue(response_id)
 
 

@@ -195,3 +195,19 @@ def test_linkbacks_closed_are_rejected(blog_index):
 def test_imported_rows_are_sanitised_on_save(post):
     response = make_response(post, content_html='<p onclick="x()">hi<script>alert(1)</script></p>')
     assert response.content_html == "<p>hi</p>"
+
+
+def test_linkback_fields_are_made_to_fit(post):
+    context = moderation.RequestContext(ip="203.0.113.5")
+    long_title = "T" * 500
+    pingback = Response(page=post, kind="pingback", author_name=long_title, source_title=long_title,
+                        source_url="https://a.example/1", content="x")
+    saved = moderation.submit(pingback, request_context=context)
+    saved.refresh_from_db()
+    assert len(saved.author_name) == 200 and saved.author_name.endswith("…")
+    assert len(saved.source_title) == 300
+    huge = Response(page=post, kind="pingback", author_name="x", source_url="https://a.example/" + "p" * 2000,
+                    content="x")
+    with pytest.raises(moderation.Rejected) as rejected:
+        moderation.submit(huge, request_context=context)
+    assert rejected.value.status == 400 and "source url is too long" in rejected.value.message
