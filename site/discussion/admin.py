@@ -87,9 +87,7 @@ class ModerateBulkAction(SnippetBulkAction):
     @classmethod
     def execute_action(cls, objects, user=None, **kwargs):
         changed = sum(
-            moderation.set_status(
-                r, cls.target(r), actor=user, reason=f"Bulk action: {cls.display_name}.", report=True
-            )
+            moderation.set_status(r, cls.target(r), actor=user, reason=f"Bulk action: {cls.display_name}.", report=True)
             for r in objects
         )
         return changed, 0

@@ -30,8 +30,13 @@ def add_responses(page: Page, count: int = 500, seed: int = 1) -> None:
         parent = rng.choice(created) if created and rng.random() < 0.7 else None
         content = f"Response {n}: thanks, see https://example.com/{n}"
         response = Response(
-            page=page, parent=parent, status=Response.Status.APPROVED, author_name=f"Reader {n}",
-            author_email=f"reader{n}@example.com", content=content, content_html=text.render(content),
+            page=page,
+            parent=parent,
+            status=Response.Status.APPROVED,
+            author_name=f"Reader {n}",
+            author_email=f"reader{n}@example.com",
+            content=content,
+            content_html=text.render(content),
             kind=Response.Kind.PINGBACK if n % 25 == 0 else Response.Kind.COMMENT,
         )
         response.save()
@@ -66,8 +71,12 @@ def measure(page: Page, *, responses: int = 500, gets: int = 20, posts: int = 10
     try:
         with override_settings(DISCUSSION_MIN_SUBMIT_SECONDS=0, DISCUSSION_FLOOD_SECONDS=0, AKISMET_API_KEY="bench"):
             for n in range(posts):
-                data = {"author_name": f"Bench {n}", "author_email": f"bench{n}@example.com",
-                        "content": f"Benchmark comment {n}", "token": tokens.form_token(page.pk, time.time() - 60)}
+                data = {
+                    "author_name": f"Bench {n}",
+                    "author_email": f"bench{n}@example.com",
+                    "content": f"Benchmark comment {n}",
+                    "token": tokens.form_token(page.pk, time.time() - 60),
+                }
                 started = time.perf_counter()
                 ip = f"10.0.{n // 250}.{n % 250}"
                 reply = client.post(reverse("discussion:post", args=[page.pk]), data, REMOTE_ADDR=ip, secure=True)

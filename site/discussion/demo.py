@@ -21,9 +21,13 @@ def add_seed_comments(post: Page, seed: dict) -> int:
             continue
         name = item.get("author") or "A reader"
         Response.objects.create(
-            page=post, kind=Response.Kind.COMMENT, status=Response.Status.APPROVED, author_name=name[:200],
+            page=post,
+            kind=Response.Kind.COMMENT,
+            status=Response.Status.APPROVED,
+            author_name=name[:200],
             author_email=item.get("email") or f"{name.lower().replace(' ', '.')}@example.com",
-            content=item["text"], import_key=key,
+            content=item["text"],
+            import_key=key,
         )
         created += 1
     return created

@@ -20,7 +20,9 @@ class CommentForm(forms.Form):
     parent = forms.IntegerField(required=False, min_value=1, max_value=2**63 - 1, widget=forms.HiddenInput)
     token = forms.CharField(required=False, max_length=500, widget=forms.HiddenInput)
     homepage = forms.CharField(
-        label="Leave this field empty", required=False, max_length=500,
+        label="Leave this field empty",
+        required=False,
+        max_length=500,
         widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
     )
 

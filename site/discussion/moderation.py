@@ -105,8 +105,13 @@ def submit(response: Response, *, request_context: RequestContext) -> Response:
         response.save()
         for action, note in decision.events:
             _record(response, action, note=note)
-        _record(response, f"status-{decision.status}", status_to=decision.status, note=decision.reason,
-                actor=ctx.user if ctx.is_moderator else None)
+        _record(
+            response,
+            f"status-{decision.status}",
+            status_to=decision.status,
+            note=decision.reason,
+            actor=ctx.user if ctx.is_moderator else None,
+        )
     transaction.on_commit(lambda: _after_save(response.pk))
     return response
 
@@ -142,8 +147,10 @@ def _gate(response: Response, page, ctx: RequestContext) -> None:
         if not ctx.is_moderator:  # as in WordPress, moderators are exempt from flood control, not from duplicates
             _check_flood(response)
         duplicate = existing.filter(
-            parent=response.parent_id, author_name=response.author_name,
-            author_email__iexact=response.author_email, content=response.content,
+            parent=response.parent_id,
+            author_name=response.author_name,
+            author_email__iexact=response.author_email,
+            content=response.content,
         )
         if duplicate.exists():
             raise Rejected(409, "Duplicate comment: it looks as though you’ve already said that!")
@@ -161,10 +168,17 @@ def _check_flood(response: Response) -> None:
 
 
 def _matches(words: list[str], response: Response) -> str:
-    haystack = "\n".join([
-        response.author_name, response.author_email, response.author_url, response.source_url,
-        response.content, str(response.ip_address or ""), response.user_agent,
-    ]).casefold()
+    haystack = "\n".join(
+        [
+            response.author_name,
+            response.author_email,
+            response.author_url,
+            response.source_url,
+            response.content,
+            str(response.ip_address or ""),
+            response.user_agent,
+        ]
+    ).casefold()
     return next((word for word in words if word.casefold() in haystack), "")
 
 
@@ -226,10 +240,15 @@ def hold_rules(response: Response, moderation_words: list[str] | None = None) ->
     return Status.APPROVED, "Passed every check."
 
 
-def _record(response: Response, action: str, *, note: str = "", status_from: str = "", status_to: str = "",
-            actor=None) -> ResponseEvent:
+def _record(
+    response: Response, action: str, *, note: str = "", status_from: str = "", status_to: str = "", actor=None
+) -> ResponseEvent:
     return ResponseEvent.objects.create(
-        response=response, action=action, note=note[:2000], status_from=status_from, status_to=status_to,
+        response=response,
+        action=action,
+        note=note[:2000],
+        status_from=status_from,
+        status_to=status_to,
         actor=actor if getattr(actor, "pk", None) else None,
     )
 
@@ -289,6 +308,6 @@ def set_status(response: Response, status: str, *, actor=None, reason: str = "",
 
 
 def status_before_spam(response: Response) -> str:
-    """"Not spam" puts a response back where it was before it was called spam (approved or pending)."""
+    """ "Not spam" puts a response back where it was before it was called spam (approved or pending)."""
     event = response.history.filter(status_to=Status.SPAM).exclude(status_from="").order_by("-at", "-id").first()
     return Status.APPROVED if event and event.status_from == Status.APPROVED else Status.PENDING

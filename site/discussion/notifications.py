@@ -51,10 +51,15 @@ def new_response(response: Response) -> int:
 
 
 def moderator_emails() -> list[str]:
-    users = get_user_model().objects.filter(is_active=True).exclude(email="").filter(
-        Q(is_superuser=True)
-        | Q(user_permissions__codename="change_response")
-        | Q(groups__permissions__codename="change_response")
+    users = (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .exclude(email="")
+        .filter(
+            Q(is_superuser=True)
+            | Q(user_permissions__codename="change_response")
+            | Q(groups__permissions__codename="change_response")
+        )
     )
     emails = sorted(set(users.values_list("email", flat=True)))
     return emails or [email for _name, email in settings.ADMINS]
@@ -95,7 +100,9 @@ def reply(response: Response) -> int:
         f"Stop these emails with one click: {unsubscribe}\n"
     )
     message = EmailMessage(
-        subject, body, to=[parent.author_email],
+        subject,
+        body,
+        to=[parent.author_email],
         headers={"List-Unsubscribe": f"<{unsubscribe}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
     )
     return message.send()

@@ -58,9 +58,14 @@ def post_comment(request: HttpRequest, page_id: int) -> HttpResponse:
             form.add_error(None, "The comment you are replying to no longer exists.")
             return _page_with_form(request, page, form, 400)
     response = Response(
-        page=page, parent=parent, kind=Response.Kind.COMMENT,
-        author_name=data["author_name"], author_email=data["author_email"], author_url=data["author_url"],
-        content=data["content"], notify_replies=data["notify_replies"],
+        page=page,
+        parent=parent,
+        kind=Response.Kind.COMMENT,
+        author_name=data["author_name"],
+        author_email=data["author_email"],
+        author_url=data["author_url"],
+        content=data["content"],
+        notify_replies=data["notify_replies"],
     )
     context = moderation.RequestContext.from_request(
         request, permalink=page.full_url or "", honeypot_tripped=bool(data[HONEYPOT]), honeypot_field_name=HONEYPOT
@@ -75,8 +80,12 @@ def post_comment(request: HttpRequest, page_id: int) -> HttpResponse:
     if response.pk and response.status == Response.Status.PENDING:
         pending = tokens.read_pending(request.COOKIES.get(tokens.PENDING_COOKIE)) + [response.pk]
         redirect.set_cookie(
-            tokens.PENDING_COOKIE, tokens.write_pending(pending), max_age=tokens.PENDING_MAX_AGE,
-            httponly=True, samesite="Lax", secure=settings.SESSION_COOKIE_SECURE,
+            tokens.PENDING_COOKIE,
+            tokens.write_pending(pending),
+            max_age=tokens.PENDING_MAX_AGE,
+            httponly=True,
+            samesite="Lax",
+            secure=settings.SESSION_COOKIE_SECURE,
         )
     return redirect
 
@@ -102,7 +111,6 @@ def action(request: HttpRequest, token: str) -> HttpResponse:
         else:
             status = Response.Status.APPROVED if verb == "approve" else Response.Status.SPAM
             user = request.user if request.user.is_authenticated else None
-            moderation.set_status(response, status, actor=user, reason="From the moderation email link.",
-                                  report=True)
+            moderation.set_status(response, status, actor=user, reason="From the moderation email link.", report=True)
             done = f"The response is now {response.get_status_display().lower()}."
     return render(request, "discussion/action.html", {"response": response, "verb": verb, "done": done})

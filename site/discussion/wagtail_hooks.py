@@ -13,14 +13,13 @@ from .models import Response
 
 
 class PendingCountMenuItem(MenuItem):
-    """"Responses (3)": moderators see at a glance that something waits for them."""
+    """ "Responses (3)": moderators see at a glance that something waits for them."""
 
     def render_component(self, request):
         pending = Response.objects.filter(status=Response.Status.PENDING).count()
         label = f"{self.label} ({pending})" if pending else self.label
         attrs = {**self.attrs, "data-pending-count": str(pending)}
-        return LinkMenuItem(self.name, label, self.url, icon_name=self.icon_name, classname=self.classname,
-                            attrs=attrs)
+        return LinkMenuItem(self.name, label, self.url, icon_name=self.icon_name, classname=self.classname, attrs=attrs)
 
 
 class ResponseViewSet(SnippetViewSet):
@@ -42,8 +41,13 @@ class ResponseViewSet(SnippetViewSet):
         Column("excerpt", label="Response", accessor=admin.excerpt),
         Column("kind", label="Type", accessor="get_kind_display"),
         Column("status", label="Status", accessor="get_status_display"),
-        TitleColumn("page", label="On page", accessor="page.title", get_url=admin.permalink,
-                    link_attrs={"target": "_blank", "rel": "noopener"}),
+        TitleColumn(
+            "page",
+            label="On page",
+            accessor="page.title",
+            get_url=admin.permalink,
+            link_attrs={"target": "_blank", "rel": "noopener"},
+        ),
         DateColumn("created_at", label="Received"),
     ]
 

@@ -52,6 +52,7 @@ def akismet_says(monkeypatch):
 @pytest.fixture
 def akismet_http(monkeypatch):
     """The real SyncClient over an httpx.MockTransport we control; returns the list of requests seen."""
+
     def install(handler):
         seen: list[httpx.Request] = []
 
@@ -87,8 +88,10 @@ def fresh_ip() -> str:
 
 def post_comment(client, page, *, ip: str | None = None, **overrides):
     return client.post(
-        reverse("discussion:post", args=[page.pk]), form_data(page, **overrides),
-        REMOTE_ADDR=ip or fresh_ip(), HTTP_USER_AGENT="Mozilla/5.0 (test)",
+        reverse("discussion:post", args=[page.pk]),
+        form_data(page, **overrides),
+        REMOTE_ADDR=ip or fresh_ip(),
+        HTTP_USER_AGENT="Mozilla/5.0 (test)",
     )
 
 

@@ -16,10 +16,21 @@ def queue(post):
     return {
         "held": make_response(post, status="pending", author_name="Held Hannah", content="please approve"),
         "ok": make_response(post, status="approved", author_name="Okay Olive", content="fine words"),
-        "spam": make_response(post, status="spam", author_name="Spammy Sam", content="buy pills",
-                              akismet_payload={"user_ip": "203.0.113.1", "comment_content": "buy pills"}),
-        "ping": make_response(post, kind="pingback", status="approved", author_name="Alice's blog",
-                              source_url="https://alice.example/", content="[…] linked […]"),
+        "spam": make_response(
+            post,
+            status="spam",
+            author_name="Spammy Sam",
+            content="buy pills",
+            akismet_payload={"user_ip": "203.0.113.1", "comment_content": "buy pills"},
+        ),
+        "ping": make_response(
+            post,
+            kind="pingback",
+            status="approved",
+            author_name="Alice's blog",
+            source_url="https://alice.example/",
+            content="[…] linked […]",
+        ),
     }
 
 
@@ -89,8 +100,15 @@ def test_edit_shows_history_and_records_changes(admin_client, queue):
     url = reverse("wagtailsnippets_discussion_response:edit", args=[response.pk])
     html = admin_client.get(url).content.decode()
     assert "History" in html and "See it in context" in html
-    data = {"status": "approved", "author_name": "Held Hannah", "author_email": "reader@example.com",
-            "author_url": "", "content": "please approve, edited", "source_url": "", "source_title": ""}
+    data = {
+        "status": "approved",
+        "author_name": "Held Hannah",
+        "author_email": "reader@example.com",
+        "author_url": "",
+        "content": "please approve, edited",
+        "source_url": "",
+        "source_title": "",
+    }
     assert admin_client.post(url, data).status_code == 302
     response.refresh_from_db()
     assert response.status == "approved"

@@ -35,8 +35,13 @@ def actions(response: Response) -> list[str]:
 
 def test_comment_check_sends_the_full_context(client, post, akismet_http):
     seen = akismet_http(answering("false"))
-    post_comment(client, post, ip="198.51.100.7", author_url="https://mezzo.example",
-                 HTTP_REFERER="http://testserver/hello-world/")
+    post_comment(
+        client,
+        post,
+        ip="198.51.100.7",
+        author_url="https://mezzo.example",
+        HTTP_REFERER="http://testserver/hello-world/",
+    )
     [request] = seen
     assert str(request.url) == "https://rest.akismet.com/1.1/comment-check"
     sent = form(request)
@@ -110,14 +115,18 @@ def test_discard_is_dropped_only_when_strict(client, post, akismet_http, setting
         pytest.param("refused", id="unreachable"),
     ],
 )
-def test_akismet_failure_keeps_the_comment_pending_and_schedules_a_recheck(client, post, akismet_http, handler,
-                                                                           mailoutbox):
+def test_akismet_failure_keeps_the_comment_pending_and_schedules_a_recheck(
+    client, post, akismet_http, handler, mailoutbox
+):
     if handler == "timeout":
+
         def handler(request):
             raise httpx.ReadTimeout("slow", request=request)
     elif handler == "refused":
+
         def handler(request):
             raise httpx.ConnectError("refused", request=request)
+
     akismet_http(handler)
     assert post_comment(client, post, content="Keep me").status_code == 303
     response = Response.objects.get()
@@ -239,10 +248,10 @@ def test_recheck_is_deferred_with_run_after_on_a_queue_backend(client, post, aki
     assert timedelta(minutes=19) < result.task.run_after - before < timedelta(minutes=21)
 
 
-@pytest.mark.parametrize(("start", "verdict", "endpoint"), [("approved", "spam", "submit-spam"),
-                                                            ("pending", "spam", "submit-spam")])
-def test_moderator_marking_spam_submits_what_was_sent(client, post, akismet_http, admin_user, start, verdict,
-                                                      endpoint):
+@pytest.mark.parametrize(
+    ("start", "verdict", "endpoint"), [("approved", "spam", "submit-spam"), ("pending", "spam", "submit-spam")]
+)
+def test_moderator_marking_spam_submits_what_was_sent(client, post, akismet_http, admin_user, start, verdict, endpoint):
     seen = akismet_http(answering("false"))
     post_comment(client, post, ip="198.51.100.9")
     response = Response.objects.get()

@@ -5,14 +5,20 @@ import pytest
 
 from blog.models import BlogPage
 from discussion.models import Response
-from tests.e2e.conftest import browser, demo_site, page  # noqa: F401 (fixtures)
+from tests.e2e import conftest as e2e
 
+browser, demo_site, page = e2e.browser, e2e.demo_site, e2e.page  # the e2e suite's fixtures
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("demo_site")]
 SEED = "Mayo Clinic sets a high bar with social media"
 
 
-def test_reader_comments_replies_and_sees_the_approved_reply(live_server, page, browser, settings,  # noqa: F811
-                                                             django_user_model):
+def test_reader_comments_replies_and_sees_the_approved_reply(
+    live_server,
+    page,
+    browser,
+    settings,
+    django_user_model,
+):
     settings.DISCUSSION_MIN_SUBMIT_SECONDS = 0  # a script types faster than the time trap allows
     settings.DISCUSSION_FLOOD_SECONDS = 0  # and replies sooner than a person would
     seed = BlogPage.objects.get(title=SEED)

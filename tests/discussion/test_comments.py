@@ -28,9 +28,15 @@ def test_approved_comment_is_shown_with_heading_count(client, post):
 
 def test_heading_counts_comments_and_linkbacks_alike(client, post):
     make_response(post)
-    make_response(post, kind="pingback", author_name="Alice's blog", source_url="https://alice.example/post",
-                  source_title="Alice's blog", content="[…] Bob's write-up is the best summary so far […]",
-                  author_email="")
+    make_response(
+        post,
+        kind="pingback",
+        author_name="Alice's blog",
+        source_url="https://alice.example/post",
+        source_title="Alice's blog",
+        content="[…] Bob's write-up is the best summary so far […]",
+        author_email="",
+    )
     make_response(post, status="pending", content="held-text-xyz")
     make_response(post, status="spam", content="spam text")
     html = client.get(post.url).content.decode()

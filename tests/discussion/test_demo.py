@@ -10,9 +10,11 @@ SEED = Path(__file__).resolve().parents[2] / "site" / "demo" / "mayo-clinic-post
 
 
 def test_seed_comment_by_mezzo_is_approved_with_an_avatar_once(client, post):
-    seed = json.loads(SEED.read_text(encoding="utf-8")) if SEED.exists() else {
-        "responses": [{"type": "comment", "author": "Mezzo", "text": "Clearly, Mayo is a trendsetter."}]
-    }
+    seed = (
+        json.loads(SEED.read_text(encoding="utf-8"))
+        if SEED.exists()
+        else {"responses": [{"type": "comment", "author": "Mezzo", "text": "Clearly, Mayo is a trendsetter."}]}
+    )
     assert add_seed_comments(post, seed) == 1
     assert add_seed_comments(post, seed) == 0
     html = client.get(post.url).content.decode()

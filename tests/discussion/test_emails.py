@@ -43,8 +43,7 @@ def test_author_is_not_emailed_about_their_own_comment(client, writer_post, mail
     assert mailoutbox == []
 
 
-def test_author_is_emailed_once_when_a_held_response_is_approved(client, writer_post, settings, mailoutbox,
-                                                                  admin_user):
+def test_author_is_emailed_once_when_a_held_response_is_approved(client, writer_post, settings, mailoutbox, admin_user):
     settings.DISCUSSION_MANUAL_MODERATION = True
     post_comment(client, writer_post)
     assert [m.to for m in mailoutbox] == [[admin_user.email]], "superusers moderate"
@@ -81,8 +80,11 @@ def test_spam_link_reports_to_akismet(client, post, settings, mailoutbox, akisme
     import httpx
 
     settings.DISCUSSION_MANUAL_MODERATION = True
-    seen = akismet_http(lambda r: httpx.Response(200, text="false" if "check" in r.url.path else
-                                                 "Thanks for making the web a better place."))
+    seen = akismet_http(
+        lambda r: httpx.Response(
+            200, text="false" if "check" in r.url.path else "Thanks for making the web a better place."
+        )
+    )
     post_comment(client, post)
     client.post(link(mailoutbox[0].body, "Spam it"))
     assert Response.objects.get().status == "spam"
@@ -109,8 +111,9 @@ def test_reply_notification_with_one_click_unsubscribe(client, post, mailoutbox)
     parent.refresh_from_db()
     assert not parent.notify_replies
     mailoutbox.clear()
-    post_comment(client, post, parent=str(parent.pk), author_name="Carol", author_email="c@example.com",
-                 content="Another answer")
+    post_comment(
+        client, post, parent=str(parent.pk), author_name="Carol", author_email="c@example.com", content="Another answer"
+    )
     assert all(m.to != ["asker@example.com"] for m in mailoutbox)
 
 
@@ -129,8 +132,13 @@ def test_newlines_in_names_never_reach_a_mail_header(post, mailoutbox, settings)
     from discussion import moderation
 
     settings.DISCUSSION_MANUAL_MODERATION = True
-    pingback = Response(page=post, kind="pingback", author_name="Evil\nBcc: victim@example.com",
-                        source_url="https://evil.example/", content="[…] x […]")
+    pingback = Response(
+        page=post,
+        kind="pingback",
+        author_name="Evil\nBcc: victim@example.com",
+        source_url="https://evil.example/",
+        content="[…] x […]",
+    )
     moderation.submit(pingback, request_context=moderation.RequestContext(ip="203.0.113.9"))
     [mail] = mailoutbox
     assert "\n" not in mail.subject and mail.bcc == []

@@ -15,8 +15,14 @@ pytestmark = pytest.mark.django_db
 def responses(post):
     first = make_response(post, author_name="Mezzo", author_email="mezzo@example.com", content="First!")
     reply = make_response(post, parent=first, author_name="Bob", author_email="bob@example.com", content="Reply")
-    ping = make_response(post, kind="pingback", author_name="Alice's blog", author_email="",
-                         source_url="https://alice.example/p", content="[…] linked […]")
+    ping = make_response(
+        post,
+        kind="pingback",
+        author_name="Alice's blog",
+        author_email="",
+        source_url="https://alice.example/p",
+        content="[…] linked […]",
+    )
     make_response(post, status="pending", content="held text")
     make_response(post, status="spam", content="spam text")
     return first, reply, ping
@@ -34,8 +40,11 @@ def test_site_feed_lists_approved_responses_newest_first(client, responses):
     assert reply["Content-Type"].startswith("application/rss+xml")
     feed = parse(reply)
     titles = [e.title for e in feed.entries]
-    assert titles == ["Pingback on Hello world by Alice's blog", "Comment on Hello world by Bob",
-                      "Comment on Hello world by Mezzo"]
+    assert titles == [
+        "Pingback on Hello world by Alice's blog",
+        "Comment on Hello world by Bob",
+        "Comment on Hello world by Mezzo",
+    ]
     body = reply.content.decode()
     assert "held text" not in body and "spam text" not in body
     assert "mezzo@example.com" not in body and "bob@example.com" not in body

@@ -42,7 +42,7 @@ XSS = [
     "<form action=javascript:alert(1)><button>x",
     "<details open ontoggle=alert(1)>",
     "<p style=\"background:url('javascript:alert(1)')\">styled</p>",
-    "<a href=\"jav&#x09;ascript:alert(1)\">tab</a>",
+    '<a href="jav&#x09;ascript:alert(1)">tab</a>',
     "</textarea><script>alert(1)</script>",
 ]
 SAFE_SCHEMES = {"", "http", "https"}
@@ -96,8 +96,13 @@ def test_text_renderer_never_outputs_live_markup(payload):
 
 def test_xss_corpus_through_the_form_never_comes_out_live(client, post):
     for n, payload in enumerate(XSS):
-        reply = post_comment(client, post, author_name=f"{payload[:150]} {n}", author_email=f"x{n}@example.com",
-                             content=f"{payload} #{n}")
+        reply = post_comment(
+            client,
+            post,
+            author_name=f"{payload[:150]} {n}",
+            author_email=f"x{n}@example.com",
+            content=f"{payload} #{n}",
+        )
         assert reply.status_code == 303, payload
     assert Response.objects.filter(status="approved").count() >= len(XSS) - 5
     Response.objects.update(status="approved")
@@ -115,9 +120,16 @@ def test_xss_corpus_through_the_form_never_comes_out_live(client, post):
 def test_hostile_rows_written_directly_are_neutralised(client, post):
     """The WordPress importer writes rows directly; the page and feeds must still be safe."""
     for n, payload in enumerate(XSS):
-        make_response(post, author_name=payload, author_url="javascript:alert(1)", content=payload,
-                      content_html=payload, kind="pingback" if n % 2 else "comment",
-                      source_url="data:text/html,<script>alert(1)</script>", source_title=payload)
+        make_response(
+            post,
+            author_name=payload,
+            author_url="javascript:alert(1)",
+            content=payload,
+            content_html=payload,
+            kind="pingback" if n % 2 else "comment",
+            source_url="data:text/html,<script>alert(1)</script>",
+            source_title=payload,
+        )
     html = client.get(post.url).content.decode()
     assert live_problems(discussion_section(html)) == []
     feed = client.get(reverse("discussion:page_feed", args=[post.pk]))
@@ -171,8 +183,13 @@ def test_huge_page_ids_are_404(client):
 
 def test_non_utf8_body_is_not_a_500(client, post):
     body = b"author_name=\xff\xfe&author_email=a%40b.com&content=%C0%AF&token=x"
-    reply = client.generic("POST", reverse("discussion:post", args=[post.pk]), body,
-                           content_type="application/x-www-form-urlencoded", REMOTE_ADDR=fresh_ip())
+    reply = client.generic(
+        "POST",
+        reverse("discussion:post", args=[post.pk]),
+        body,
+        content_type="application/x-www-form-urlencoded",
+        REMOTE_ADDR=fresh_ip(),
+    )
     assert 400 <= reply.status_code < 500
 
 
@@ -181,16 +198,31 @@ field_text = st.one_of(st.text(max_size=60), st.text(max_size=3000), st.sampled_
 
 @hypothesis_settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
-    name=field_text, email=st.one_of(st.emails(), field_text), url=st.one_of(st.just(""), field_text),
-    content=field_text, parent=st.one_of(st.just(""), st.integers(-5, 10**12).map(str), st.text(max_size=10)),
-    valid_token=st.booleans(), honeypot=st.one_of(st.just(""), st.text(max_size=20)),
+    name=field_text,
+    email=st.one_of(st.emails(), field_text),
+    url=st.one_of(st.just(""), field_text),
+    content=field_text,
+    parent=st.one_of(st.just(""), st.integers(-5, 10**12).map(str), st.text(max_size=10)),
+    valid_token=st.booleans(),
+    honeypot=st.one_of(st.just(""), st.text(max_size=20)),
     notify=st.sampled_from(["", "on", "garbage"]),
 )
-def test_fuzzing_the_form_never_500s_or_corrupts_a_row(client, post, name, email, url, content, parent, valid_token,
-                                                       honeypot, notify):
+def test_fuzzing_the_form_never_500s_or_corrupts_a_row(
+    client, post, name, email, url, content, parent, valid_token, honeypot, notify
+):
     token = form_data(post)["token"] if valid_token else "x"
-    reply = post_comment(client, post, author_name=name, author_email=email, author_url=url, content=content,
-                         parent=parent, token=token, homepage=honeypot, notify_replies=notify)
+    reply = post_comment(
+        client,
+        post,
+        author_name=name,
+        author_email=email,
+        author_url=url,
+        content=content,
+        parent=parent,
+        token=token,
+        homepage=honeypot,
+        notify_replies=notify,
+    )
     assert reply.status_code in (303, 400, 403, 409, 413, 429), reply.status_code
     for response in Response.objects.filter(pk__gt=0).order_by("-pk")[:1]:
         assert response.status in Response.Status.values

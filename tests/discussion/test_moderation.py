@@ -100,8 +100,12 @@ def word_settings(**fields) -> DiscussionSettings:
 
 @pytest.mark.parametrize(
     "overrides",
-    [{"author_name": "Casino Bob"}, {"author_email": "casino@example.com"}, {"author_url": "https://casino.example"},
-     {"content": "Visit my CASINO"}],
+    [
+        {"author_name": "Casino Bob"},
+        {"author_email": "casino@example.com"},
+        {"author_url": "https://casino.example"},
+        {"content": "Visit my CASINO"},
+    ],
 )
 def test_moderation_words_hold(client, post, overrides):
     word_settings(moderation_words="casino\n")
@@ -148,8 +152,13 @@ def test_moderator_is_approved_and_exempt(client, post, admin_user, akismet_says
 def test_moderator_linkback_duplicates_are_still_refused(post, admin_user):
     context = moderation.RequestContext(user=admin_user)
     for attempt in range(2):
-        pingback = Response(page=post, kind="pingback", author_name="Our post", source_url="http://testserver/x/",
-                            content="[…] self ping […]")
+        pingback = Response(
+            page=post,
+            kind="pingback",
+            author_name="Our post",
+            source_url="http://testserver/x/",
+            content="[…] self ping […]",
+        )
         if attempt:
             with pytest.raises(moderation.Rejected):
                 moderation.submit(pingback, request_context=context)
@@ -167,16 +176,21 @@ def test_every_decision_is_recorded(client, post):
 def test_submit_is_the_entry_point_for_linkbacks(post):
     """The linkbacks engineer's contract: build an unsaved Response, call submit()."""
     pingback = Response(
-        page=post, kind="pingback", author_name="Alice's blog", source_url="https://alice.example/p",
-        source_title="Alice's blog", content="[…] a link to you […]",
+        page=post,
+        kind="pingback",
+        author_name="Alice's blog",
+        source_url="https://alice.example/p",
+        source_title="Alice's blog",
+        content="[…] a link to you […]",
     )
     context = moderation.RequestContext(ip="203.0.113.5", user_agent="WordPress/7", permalink=post.full_url)
     saved = moderation.submit(pingback, request_context=context)
     assert saved.pk and saved.status == "approved"
     assert saved.akismet_payload["comment_type"] == "pingback"
     assert saved.akismet_payload["comment_author_url"] == "https://alice.example/p"
-    duplicate = Response(page=post, kind="pingback", author_name="x", source_url="https://alice.example/p",
-                         content="again")
+    duplicate = Response(
+        page=post, kind="pingback", author_name="x", source_url="https://alice.example/p", content="again"
+    )
     with pytest.raises(moderation.Rejected) as rejected:
         moderation.submit(duplicate, request_context=context)
     assert rejected.value.status == 409
@@ -200,14 +214,21 @@ def test_imported_rows_are_sanitised_on_save(post):
 def test_linkback_fields_are_made_to_fit(post):
     context = moderation.RequestContext(ip="203.0.113.5")
     long_title = "T" * 500
-    pingback = Response(page=post, kind="pingback", author_name=long_title, source_title=long_title,
-                        source_url="https://a.example/1", content="x")
+    pingback = Response(
+        page=post,
+        kind="pingback",
+        author_name=long_title,
+        source_title=long_title,
+        source_url="https://a.example/1",
+        content="x",
+    )
     saved = moderation.submit(pingback, request_context=context)
     saved.refresh_from_db()
     assert len(saved.author_name) == 200 and saved.author_name.endswith("…")
     assert len(saved.source_title) == 300
-    huge = Response(page=post, kind="pingback", author_name="x", source_url="https://a.example/" + "p" * 2000,
-                    content="x")
+    huge = Response(
+        page=post, kind="pingback", author_name="x", source_url="https://a.example/" + "p" * 2000, content="x"
+    )
     with pytest.raises(moderation.Rejected) as rejected:
         moderation.submit(huge, request_context=context)
     assert rejected.value.status == 400 and "source url is too long" in rejected.value.message

@@ -18,11 +18,17 @@ def add_thread(page, count: int, seed: int = 5) -> list[Response]:
     created: list[Response] = []
     for n in range(count):
         parent = rng.choice(created) if created and rng.random() < 0.7 else None
-        created.append(Response.objects.create(
-            page=page, parent=parent, status="approved", author_name=f"Reader {n}",
-            author_email=f"r{n}@example.com", content=f"Response number {n} https://example.com/{n}",
-            kind="pingback" if n % 25 == 0 else "comment",
-        ))
+        created.append(
+            Response.objects.create(
+                page=page,
+                parent=parent,
+                status="approved",
+                author_name=f"Reader {n}",
+                author_email=f"r{n}@example.com",
+                content=f"Response number {n} https://example.com/{n}",
+                kind="pingback" if n % 25 == 0 else "comment",
+            )
+        )
     return created
 
 
@@ -54,8 +60,13 @@ def test_500_threaded_responses_render_in_constant_queries(client, post, blog_in
 
 
 def test_thread_builder_keeps_children_after_parents():
-    responses = [Response(pk=1, parent_id=None), Response(pk=2, parent_id=1), Response(pk=3, parent_id=None),
-                 Response(pk=4, parent_id=2), Response(pk=5, parent_id=99)]
+    responses = [
+        Response(pk=1, parent_id=None),
+        Response(pk=2, parent_id=1),
+        Response(pk=3, parent_id=None),
+        Response(pk=4, parent_id=2),
+        Response(pk=5, parent_id=99),
+    ]
     entries = build(responses, depth_limit=2)
     assert [(e.response.pk, e.depth) for e in entries] == [(1, 1), (2, 2), (4, 2), (3, 1), (5, 1)]
     assert [e.has_children for e in entries] == [True, False, False, False, False]
