@@ -3,6 +3,9 @@
 import pytest
 from django.core.files.base import ContentFile
 from django.test import override_settings
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from podcast.demo import silent_mp3
 from podcast.media import ByteRange, Unsatisfiable, media_urlpatterns, parse_range
@@ -171,3 +174,23 @@ def test_no_media_route_when_uploads_live_in_object_storage(settings):
     assert media_urlpatterns()
     settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"}}
     assert media_urlpatterns() == []
+
+
+@hypothesis_settings(max_examples=100, deadline=None)
+@given(size=st.integers(1, 10_000), first=st.integers(0, 20_000), last=st.integers(0, 20_000) | st.none(),
+       suffix=st.booleans())
+def test_parse_range_always_answers_a_slice_inside_the_file_or_416(size, first, last, suffix):
+    header = f"bytes=-{first}" if suffix else f"bytes={first}-{'' if last is None else last}"
+    try:
+        byte_range = parse_range(header, size)
+    except Unsatisfiable:
+        assert (suffix and first == 0) or (not suffix and first >= size and (last is None or last >= first))
+        return
+    if byte_range is None:
+        assert not suffix and last is not None and last < first
+        return
+    assert 0 <= byte_range.start <= byte_range.end < size
+    if suffix:
+        assert byte_range.length == min(first, size)
+    else:
+        assert byte_range.start == first and byte_range.end == min(size - 1, size if last is None else last)
