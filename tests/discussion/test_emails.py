@@ -142,3 +142,15 @@ def test_newlines_in_names_never_reach_a_mail_header(post, mailoutbox, settings)
     moderation.submit(pingback, request_context=moderation.RequestContext(ip="203.0.113.9"))
     [mail] = mailoutbox
     assert "\n" not in mail.subject and mail.bcc == []
+
+
+def test_a_failing_mail_server_never_costs_the_reader_their_comment(client, writer_post, monkeypatch):
+    from discussion import notifications
+
+    def refuse(*args, **kwargs):
+        raise ConnectionRefusedError("smtp down")
+
+    monkeypatch.setattr(notifications, "send_mass_mail", refuse)
+    assert post_comment(client, writer_post, content="Still here").status_code == 303
+    assert Response.objects.get().status == "approved"
+    assert "Still here" in client.get(writer_post.url).content.decode()
