@@ -168,6 +168,7 @@ class Importer:
         self.tags: dict[str, Tag] = {}
         self.pages: dict[str, Page] = {}
         self.redirects = Redirects(self.site)
+        self.seen_comments: set[str] = set()
         self.items = {item.post_id: item for item in export.items}
         guids = Counter(item.guid for item in export.items)
         self.unique_guids = {guid for guid, number in guids.items() if number == 1 and guid}
@@ -360,7 +361,7 @@ class Importer:
 
     def import_attachments(self) -> None:
         attachments = [item for item in self.export.items if item.post_type == "attachment"]
-        for item in sorted(attachments, key=lambda i: (i.menu_order, int(i.post_id or 0))):
+        for item in sorted(attachments, key=lambda i: (i.menu_order, numeric_id(i.post_id))):
             url = item.attachment_url or item.guid
             self.media.urls[item.post_id] = url
             if item.parent_id != "0":
@@ -411,8 +412,13 @@ class Importer:
 
     def import_entries(self) -> None:
         entries, other = [], Counter()
+        seen: set[str] = set()
         for item in self.export.items:
-            if item.post_type in ("post", "page") and item.status not in ("trash", "auto-draft", "inherit"):
+            if item.post_type in ("post", "page") and (not item.post_id or item.post_id in seen):
+                self.summary.tally(item.post_type + "s", "skipped", self.label(item), "post id missing or used twice")
+                self.skip_responses(item, f"on a {item.post_type} without a usable id")
+            elif item.post_type in ("post", "page") and item.status not in ("trash", "auto-draft", "inherit"):
+                seen.add(item.post_id)
                 entries.append(item)
             elif item.post_type in ("post", "page"):
                 self.summary.tally(item.post_type + "s", "skipped", self.label(item), f"status {item.status!r}")
@@ -425,7 +431,7 @@ class Importer:
         for post_type, number in other.items():
             for _ in range(number):
                 self.summary.tally("other", "skipped", post_type, f"post type {post_type!r} is not imported")
-        entries.sort(key=lambda i: (i.post_type != "page", self.depth(i), int(i.post_id or 0)))
+        entries.sort(key=lambda i: (i.post_type != "page", self.depth(i), numeric_id(i.post_id)))
         for item in self.bar(entries, "Posts"):
             self.import_entry(item)
 
@@ -634,12 +640,20 @@ class Importer:
         }
 
     def import_responses(self, item: WPItem, page: Page, part: Summary) -> None:
-        if not item.comments:
+        comments = []
+        for comment in item.comments:
+            if not comment.comment_id or comment.comment_id in self.seen_comments:
+                kind = RESPONSE_KIND.get(comment.comment_type, "comment") + "s"
+                part.tally(kind, "skipped", self.label(item), "comment id missing or used twice in the export")
+                continue
+            self.seen_comments.add(comment.comment_id)
+            comments.append(comment)
+        if not comments:
             return
-        keys = {c.comment_id: self.import_key(c) for c in item.comments}
+        keys = {c.comment_id: self.import_key(c) for c in comments}
         existing = {r.import_key: r for r in Response.objects.filter(import_key__in=keys.values())}
         created, changed = [], []
-        for comment in item.comments:
+        for comment in comments:
             values = self.response_values(comment, page)
             label = values["kind"] + "s"
             response = existing.get(keys[comment.comment_id])
@@ -664,7 +678,8 @@ class Importer:
                 for r in created
             )
         threaded, fields = [], [*values, "parent"]
-        for comment in item.comments:
+        parents = {c.comment_id: c.parent_id for c in comments}
+        for comment in comments:
             response = existing[keys[comment.comment_id]]
             parent = existing.get(keys.get(comment.parent_id, "")) if comment.parent_id != "0" else None
             if comment.parent_id != "0" and parent is None:
@@ -672,6 +687,9 @@ class Importer:
                     self.label(item),
                     f"comment {comment.comment_id} replies to comment {comment.parent_id}, which is not in the export"
                 )
+            if parent is not None and in_cycle(comment.comment_id, parents):
+                part.note(self.label(item), f"comment {comment.comment_id} is in a reply loop; shown at the top level")
+                parent = None
             if response.parent_id != (parent.pk if parent else None):
                 response.parent = parent
                 threaded.append(response)
@@ -717,6 +735,22 @@ class Importer:
                 parent = parent.parent
             if len(trail) > 1:
                 self.redirects.add(f"/category/{'/'.join(trail)}/", self.summary, link=f"{index_url}category/{slug}/")
+
+
+def in_cycle(comment_id: str, parents: dict[str, str]) -> bool:
+    """A hostile export can make comments reply to each other in a loop, which no thread can show."""
+    current = parents.get(comment_id)
+    for _ in range(len(parents)):
+        if current == comment_id:
+            return True
+        if current not in parents:
+            return False
+        current = parents[current]
+    return current == comment_id
+
+
+def numeric_id(post_id: str) -> int:
+    return int(post_id) if post_id.isdigit() else 0
 
 
 def login_of(creator: str) -> str:
