@@ -114,3 +114,20 @@ def notify_moderators(response_id: int) -> int:
     if sent:
         moderation.record(response, "moderators-notified", f"Emailed {sent} moderator(s).")
     return sent
+
+
+@task()
+def purge_old_responses() -> dict:
+    """Akismet's daily cleanup: spam older than 15 days and trash older than 30 go; the Akismet payload
+    (IP, user agent, referrer) of anything older than 15 days is forgotten unless it is still pending."""
+    now = timezone.now()
+    spam_before = now - timedelta(days=settings.DISCUSSION_RECHECK_DAYS)
+    spam, _ = Response.objects.filter(status=Status.SPAM, updated_at__lt=spam_before).delete()
+    trash, _ = Response.objects.filter(status=Status.TRASH, updated_at__lt=now - timedelta(days=30)).delete()
+    forgotten = (
+        Response.objects.filter(created_at__lt=spam_before)
+        .exclude(status=Status.PENDING)
+        .exclude(akismet_payload={})
+        .update(akismet_payload={})
+    )
+    return {"spam": spam, "trash": trash, "payloads": forgotten}

@@ -291,3 +291,14 @@ def test_report_failure_is_recorded(client, post, akismet_http, admin_user):
     akismet_http(lambda request: httpx.Response(500))
     moderation.set_status(response, "spam", actor=admin_user, report=True)
     assert "report-spam-error" in actions(response)
+
+
+def test_recheck_command_runs_due_rechecks(client, post, akismet_http, capsys):
+    from django.core.management import call_command
+
+    failed_response(client, post, akismet_http)
+    Response.objects.update(akismet_next_check_at=timezone.now() - timedelta(seconds=1))
+    akismet_http(answering("false"))
+    call_command("recheck_responses")
+    assert "Rechecked 1 response(s)." in capsys.readouterr().out
+    assert Response.objects.get().status == "approved"
