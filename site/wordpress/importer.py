@@ -480,8 +480,16 @@ class Importer:
             return (moment - self.offset).replace(tzinfo=UTC)
         return moment.replace(tzinfo=ZoneInfo(settings.TIME_ZONE))
 
+    def same_site_links(self, body: str) -> str:
+        """Links to the old blog become root-relative, so they reach the new pages through the redirects."""
+        host = urlsplit(self.source).netloc
+        if not host:
+            return body
+        pattern = rf"""(href=["'])https?://(?:www\.)?{re.escape(host.removeprefix("www."))}(?=[/"'?#])/?"""
+        return re.sub(pattern, r"\1/", body, flags=re.IGNORECASE)
+
     def page_values(self, item: WPItem, part: Summary) -> dict:
-        conversion = content.convert(item.content, self.media, item.post_id)
+        conversion = content.convert(self.same_site_links(item.content), self.media, item.post_id)
         if conversion.notes:
             part.notes[self.label(item)] = list(conversion.notes)
         if item.is_sticky:

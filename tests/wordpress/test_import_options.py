@@ -84,3 +84,14 @@ def test_wxr_1_0_category_parents_given_by_name(blog_index, export):
     summary = import_wordpress(dataclasses.replace(export, categories=[child, parent], items=[]), into=blog_index)
     assert Category.objects.get(slug="cats").parent.slug == "animals"
     assert summary.count("categories", "created") == 2
+
+
+def test_links_to_the_old_blog_become_paths_the_redirects_answer(blog_index, export, client):
+    body = ('See <a href="https://wpthemetestdata.wordpress.com/2012/01/03/template-comments/">the comments</a> '
+            'and <a href="https://example.com/elsewhere/">elsewhere</a>.')
+    linking = dataclasses.replace(item(export, "993"), content=body)
+    import_wordpress(dataclasses.replace(export, items=[item(export, "1148"), linking]), into=blog_index,
+                     fetch_media=False)
+    html = client.get(imported("post", "993").url).content.decode()
+    assert 'href="/2012/01/03/template-comments/"' in html and 'href="https://example.com/elsewhere/"' in html
+    assert client.get("/2012/01/03/template-comments/")["Location"] == imported("post", "1148").url

@@ -130,3 +130,4 @@ def test_editors_can_open_imported_posts_and_pages_in_the_admin(theme_site, clie
     for mapping in ImportedObject.objects.filter(kind__in=["post", "page"]):
         response = client.get(f"/admin/pages/{mapping.object_id}/edit/")
         assert response.status_code == 200, (mapping.kind, mapping.wp_id, response.status_code)
+
