@@ -155,7 +155,7 @@ class Importer:
         self.export = export
         self.index = index
         self.site = index.get_site()
-        self.source = export.site_url
+        self.source = short_key(export.site_url, 200)
         self.author_map = authors or {}
         self.fetch_media = fetch_media and not dry_run
         self.dry_run = dry_run
@@ -217,7 +217,7 @@ class Importer:
         if mapping is None:
             mapping = ImportedObject(source=self.source, kind=kind, wp_id=wp_id)
         mapping.wp_id, mapping.content_type, mapping.object_id = wp_id, content_type, obj.pk
-        mapping.guid = guid if guid in self.unique_guids else ""
+        mapping.guid = guid if guid in self.unique_guids and len(guid) <= 500 else ""
         mapping.fingerprint = fp
         mapping.save()
         self.mappings[(kind, wp_id)] = mapping
@@ -296,7 +296,7 @@ class Importer:
                 "description": plain(category.description) if category else "",
                 "parent": wordpress_slug(category.parent_slug) if category else "",
             }
-            wp_id = (category.term_id if category and category.term_id else "") or f"slug:{slug}"
+            wp_id = short_key((category.term_id if category else "") or f"slug:{slug}", 200)
             self.categories[slug] = self.term(Category, "category", "categories", wp_id, slug, values)
         by_name = {plain(c.name).lower(): slug for slug, c in declared.items() if c}
         for slug, obj in self.categories.items():  # now that every category exists, the tree
@@ -354,7 +354,7 @@ class Importer:
                     declared[key] = None
         for slug, tag in declared.items():
             name = plain(tag.name if tag else self.term_name("post_tag", slug)) or slug
-            wp_id = (tag.term_id if tag and tag.term_id else "") or f"slug:{slug}"
+            wp_id = short_key((tag.term_id if tag else "") or f"slug:{slug}", 200)
             self.tags[slug] = self.term(Tag, "tag", "tags", wp_id, slug, {"name": name[:100]})
 
     # attachments ------------------------------------------------------------------------------
@@ -621,7 +621,7 @@ class Importer:
     # responses --------------------------------------------------------------------------------
 
     def import_key(self, comment: WPComment) -> str:
-        return f"wordpress:{self.source}:{comment.comment_id}"[:200]
+        return short_key(f"wordpress:{self.source}:{comment.comment_id}", 200)
 
     def response_values(self, comment: WPComment, page: Page) -> dict:
         kind = RESPONSE_KIND.get(comment.comment_type, "comment")
@@ -743,6 +743,13 @@ class Importer:
                 parent = parent.parent
             if len(trail) > 1:
                 self.redirects.add(f"/category/{'/'.join(trail)}/", self.summary, link=f"{index_url}category/{slug}/")
+
+
+def short_key(key: str, limit: int) -> str:
+    """Keys must fit their column; an overlong one is shortened with a hash so it stays unique."""
+    if len(key) <= limit:
+        return key
+    return key[: limit - 41] + ":" + hashlib.sha1(key.encode(), usedforsecurity=False).hexdigest()
 
 
 def in_cycle(comment_id: str, parents: dict[str, str]) -> bool:

@@ -12,7 +12,7 @@ from discussion.models import Response
 from tests.builders import make_author
 from tests.wordpress.test_import import SITE, imported, item, snapshot
 from wordpress import content
-from wordpress.importer import import_wordpress
+from wordpress.importer import import_wordpress, short_key
 from wordpress.models import ImportedObject
 from wordpress.wxr import WPCategory
 
@@ -95,3 +95,9 @@ def test_links_to_the_old_blog_become_paths_the_redirects_answer(blog_index, exp
     html = client.get(imported("post", "993").url).content.decode()
     assert 'href="/2012/01/03/template-comments/"' in html and 'href="https://example.com/elsewhere/"' in html
     assert client.get("/2012/01/03/template-comments/")["Location"] == imported("post", "1148").url
+
+
+def test_overlong_keys_stay_unique_and_fit_their_columns():
+    long_a, long_b = "slug:" + "a" * 300, "slug:" + "a" * 299 + "b"
+    assert len(short_key(long_a, 200)) == 200 and short_key(long_a, 200) != short_key(long_b, 200)
+    assert short_key("slug:short", 200) == "slug:short"
