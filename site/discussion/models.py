@@ -103,7 +103,7 @@ class Response(models.Model):
         indexes = [models.Index(fields=["page", "status", "created_at"])]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} by {self.author_name} on {self.page_id}"
+        return f"{self.get_kind_display()} by {self.author_name} on “{self.page.title}”"
 
     def save(self, *args, **kwargs):
         """Whoever writes the row (form, linkbacks, importer, admin), content_html is sanitised HTML."""

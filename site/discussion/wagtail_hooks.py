@@ -5,6 +5,8 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.sidebar import LinkMenuItem
 from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
@@ -20,6 +22,19 @@ class PendingCountMenuItem(MenuItem):
         label = f"{self.label} ({pending})" if pending else self.label
         attrs = {**self.attrs, "data-pending-count": str(pending)}
         return LinkMenuItem(self.name, label, self.url, icon_name=self.icon_name, classname=self.classname, attrs=attrs)
+
+
+class ResponsePermissionPolicy(ModelPermissionPolicy):
+    """Responses arrive through the site, linkbacks or an import; in the admin they are moderated, not written."""
+
+    def user_has_permission(self, user, action):
+        return action != "add" and super().user_has_permission(user, action)
+
+    def users_with_any_permission(self, actions):
+        return super().users_with_any_permission([action for action in actions if action != "add"])
+
+
+register_permission_policy(Response, ResponsePermissionPolicy(Response))
 
 
 class ResponseViewSet(SnippetViewSet):

@@ -127,3 +127,9 @@ def test_word_lists_are_editable_in_settings(admin_client, post):
     from discussion.models import DiscussionSettings
 
     assert DiscussionSettings.for_site(site).blocked_words == "pills"
+
+
+def test_responses_cannot_be_added_in_the_admin(admin_client, queue):
+    assert "Add response" not in admin_client.get(reverse(INDEX)).content.decode()
+    add = admin_client.get(reverse("wagtailsnippets_discussion_response:add"))
+    assert add.status_code in (302, 403)
