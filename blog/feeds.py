@@ -6,8 +6,9 @@ from django.db.models import Count, Q
 from django.http import Http404
 from django.urls import reverse
 from django.utils.feedgenerator import Enclosure
-from syndication.generators import ContentAtomFeed, ContentRssFeed
 from taggit.models import Tag
+
+from syndication.generators import ContentAtomFeed, ContentRssFeed
 
 from .models import Author, BlogIndexPage, BlogPage, Category
 

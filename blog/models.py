@@ -1,6 +1,5 @@
 """Blog pages and the snippets that describe them: authors and categories."""
 
-from discussion.models import DiscussionMixin
 from django.db import models
 from django.utils import timezone
 from django.utils.text import slugify
@@ -13,6 +12,8 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
+
+from discussion.models import DiscussionMixin
 
 from .blocks import BodyBlock
 

@@ -114,6 +114,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
                 "blog.context_processors.blog",
+                "podcast.context_processors.podcast",
             ],
         },
     },

@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.urls import include, path
 from django.views.generic import TemplateView
 from wagtail import urls as wagtail_urls
@@ -19,10 +18,5 @@ urlpatterns = [
 
 # Uploaded media with HEAD and byte ranges (podcast apps need them), in production too.
 urlpatterns += media_urlpatterns()
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 urlpatterns += [path("", include(wagtail_urls))]

@@ -13,6 +13,11 @@ from django.db import transaction
 from django.utils import timezone
 from wagtail.models import Page, Site
 
+from discussion.demo import add_seed_comments
+from linkbacks.demo import add_seed_pingbacks
+from linkbacks.signal_handlers import sending_paused
+from podcast.demo import load_demo_show
+
 from blog.models import Author, BlogIndexPage, BlogPage, Category
 
 SEED = Path(__file__).with_name("mayo-clinic-post.json")
@@ -125,9 +130,13 @@ def publish_post(index: BlogIndexPage, *, title: str, slug: str, date: datetime,
     return post, True
 
 
-@transaction.atomic
 def load() -> dict:
-    """Create the demo blog; returns counts of what was created."""
+    """Create the demo blog and podcast without pinging the sites they link to; returns counts."""
+    with sending_paused(), transaction.atomic():
+        return _load()
+
+
+def _load() -> dict:
     index = blog_index()
     author, _ = Author.objects.get_or_create(
         slug="neville-hobson",
@@ -137,7 +146,7 @@ def load() -> dict:
                   for name in ("Social media", "Blogging", "Podcasting")}
     seed = json.loads(SEED.read_text(encoding="utf-8"))
     created = 0
-    _, was_created = publish_post(
+    seed_post, was_created = publish_post(
         index,
         title=seed["title"],
         slug=seed["slug"],
@@ -149,6 +158,7 @@ def load() -> dict:
         tags=["healthcare", "Mayo Clinic", "social media"],
     )
     created += was_created
+    responses = add_seed_comments(seed_post, seed) + add_seed_pingbacks(seed_post, seed)
     start = timezone.now() - timedelta(days=30)
     for offset, spec in enumerate(EXTRA_POSTS):
         _, was_created = publish_post(
@@ -163,4 +173,5 @@ def load() -> dict:
             tags=spec["tags"],
         )
         created += was_created
-    return {"posts_created": created, "posts_total": BlogPage.objects.count()}
+    load_demo_show(index)
+    return {"posts_created": created, "posts_total": BlogPage.objects.count(), "responses_created": responses}

@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
 from blog.models import BlogPage
+from discussion.models import Response
 
 SEED = Path(__file__).parents[1] / "fixtures" / "mayo-clinic-post.txt"
 
@@ -25,15 +26,37 @@ def test_demo_loads_the_seed_post_with_its_whole_text(client, capsys):
     for paragraph in seed_paragraphs():
         assert paragraph in html, paragraph[:60]
     assert BlogPage.objects.live().count() >= 5
-    assert "post(s) created" in capsys.readouterr().out
+    assert "5 post(s) and 2 response(s) created" in capsys.readouterr().out
+
+
+@pytest.mark.django_db
+def test_demo_seed_post_shows_the_seed_comment_and_pingback(client):
+    call_command("load_demo")
+    post = BlogPage.objects.get(title="Mayo Clinic sets a high bar with social media")
+    html = client.get(post.url).content.decode()
+    assert "2 responses to “Mayo Clinic sets a high bar with social media”" in html
+    assert "Mezzo" in html
+    assert "Clearly, Mayo is a trendsetter in the medical field" in html
+    assert "[…] The Mayo Clinic Mayo Clinic Latest from The Business Journals" in html
+    assert "Follow this company . […]" in html
+
+
+@pytest.mark.django_db
+def test_demo_podcast_is_linked_from_every_page(client):
+    call_command("load_demo")
+    html = client.get("/").content.decode()
+    assert '<a href="/podcast/">Podcast</a>' in html
+    assert client.get("/podcast/").status_code == 200
 
 
 @pytest.mark.django_db
 def test_demo_loading_is_idempotent(client):
     call_command("load_demo")
     first = sorted(BlogPage.objects.values_list("title", flat=True))
+    responses = Response.objects.count()
     call_command("load_demo")
     assert sorted(BlogPage.objects.values_list("title", flat=True)) == first
+    assert Response.objects.count() == responses == 2
     assert client.get("/").status_code == 200
 
 

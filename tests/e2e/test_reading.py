@@ -19,8 +19,10 @@ def test_reader_opens_the_seed_post_and_follows_the_rss_link(live_server, page):
     assert response.headers["content-type"].startswith("application/rss+xml")
     assert "<title>Mayo Clinic sets a high bar with social media</title>" in response.text()
 
-    page.get_by_role("link", name="RSS feed").click()
-    assert "Mayo Clinic sets a high bar with social media" in page.content()
+    with page.expect_response(lambda r: r.url.endswith("/feed/")) as followed:
+        page.get_by_role("link", name="RSS feed").click()
+    assert followed.value.ok
+    assert "<title>Mayo Clinic sets a high bar with social media</title>" in followed.value.text()
 
 
 def test_post_page_reads_well_on_a_phone(live_server, page):

@@ -9,5 +9,6 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         counts = load()
         self.stdout.write(self.style.SUCCESS(
-            f"Demo content ready: {counts['posts_created']} post(s) created, {counts['posts_total']} in total."
+            f"Demo content ready: {counts['posts_created']} post(s) and {counts['responses_created']} response(s) "
+            f"created, {counts['posts_total']} posts in total; the podcast is at /podcast/."
         ))
