@@ -136,3 +136,9 @@ def test_pages_advertise_their_feeds(client, posts, post, path):
 def test_archive_pages_advertise_their_own_feed(client, posts):
     html = client.get("/category/news/").content.decode()
     assert 'title="Test Blog » News (RSS)" href="/category/news/feed/"' in html
+
+
+@pytest.mark.django_db
+def test_post_page_advertises_its_responses_feed(client, post):
+    html = client.get(post.url).content.decode()
+    assert f'href="/discussion/{post.pk}/feed/"' in html
