@@ -441,7 +441,7 @@ class _Converter:
         return True
 
     def rich_text(self, markup: str) -> None:
-        markup = self.localise_images(markup)
+        markup = self.players_to_links(self.localise_images(markup))
         extra = _tags(markup) - EDITOR_TAGS - {"img"}
         removed = (_tags(markup) & UNSAFE_TAGS)
         clean = sanitise(markup)
@@ -459,13 +459,34 @@ class _Converter:
     def keep_html(self, markup: str, what: str) -> None:
         if not markup.strip():
             return
+        markup = self.players_to_links(self.localise_images(markup))
         removed = _tags(markup) & UNSAFE_TAGS
-        clean = sanitise(self.localise_images(markup))
+        clean = sanitise(markup)
         self.result.note(f"{what} kept as sanitised HTML")
         if removed:
             self.result.note(f"unsafe markup removed: {', '.join(sorted(f'<{t}>' for t in removed))}")
         if _strip_tags(clean).strip() or "<img" in clean:
             self.result.add("paragraph", clean)
+
+    def players_to_links(self, markup: str) -> str:
+        """Audio, video and iframes cannot be kept safely; a link to what they played can."""
+        found: set[str] = set()
+
+        def link(match: re.Match) -> str:
+            found.add(match.group(1).lower())
+            source = _attribute(match.group(2), "src") or _attribute(match.group(2), "data") or _attribute(
+                match.group(3), "src"
+            )
+            if not source.startswith(("http://", "https://", "/")):
+                return ""
+            url = html.escape(self.media.media_url(source))
+            return f'<a href="{url}">{url}</a>'
+
+        markup = _PLAYER.sub(link, markup)
+        markup = _VOID_PLAYER.sub(link, markup)
+        if found:
+            self.result.note(", ".join(f"<{t}>" for t in sorted(found)) + " replaced by a link to what it played")
+        return markup
 
     def localise_images(self, markup: str) -> str:
         return re.sub(r'(<img\b[^>]*\bsrc=")([^"]+)', lambda m: m.group(1) + self.media.media_url(m.group(2)), markup)
@@ -502,6 +523,15 @@ class _Converter:
     def embed(self, url: str) -> None:
         if url:
             self.result.add("embed", url)
+
+
+_PLAYER = re.compile(r"<(audio|video|iframe|object)\b([^>]*)>(.*?)</\1\s*>", re.DOTALL | re.IGNORECASE)
+_VOID_PLAYER = re.compile(r"<(embed)\b([^>]*?)/?>()", re.IGNORECASE)
+
+
+def _attribute(markup: str, name: str) -> str:
+    match = re.search(rf"""(?<![\w-]){name}\s*=\s*["']([^"']+)["']""", markup, re.IGNORECASE)
+    return html.unescape(match.group(1)).strip() if match else ""
 
 
 def _embeddable(url: str) -> bool:

@@ -175,3 +175,16 @@ def test_more_and_nextpage_markers_are_dropped_without_losing_text():
     result = convert("Part one<!--more-->\n\nPart two\n<!--nextpage-->\nPart three")
     assert "Part one" in result.blocks[0]["value"] and "Part three" in result.blocks[0]["value"]
     assert "more" not in result.blocks[0]["value"]
+
+
+def test_audio_video_and_iframes_become_links_to_what_they_played():
+    body = (
+        '<!-- wp:audio {"id":821} --><figure class="wp-block-audio"><audio controls src="https://old.example/a.mp3">'
+        "</audio></figure><!-- /wp:audio -->"
+        '<!-- wp:html --><iframe data-src="x" src="https://player.example/v/1"></iframe><!-- /wp:html -->'
+    )
+    result = convert(body)
+    assert 'href="https://old.example/a.mp3"' in result.blocks[0]["value"]
+    assert 'href="https://player.example/v/1"' in result.blocks[0]["value"]
+    assert "<audio" not in str(result.blocks) and "<iframe" not in str(result.blocks)
+    assert "<audio> replaced by a link to what it played" in result.notes
