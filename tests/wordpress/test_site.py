@@ -131,3 +131,11 @@ def test_editors_can_open_imported_posts_and_pages_in_the_admin(theme_site, clie
         response = client.get(f"/admin/pages/{mapping.object_id}/edit/")
         assert response.status_code == 200, (mapping.kind, mapping.wp_id, response.status_code)
 
+
+
+def test_threaded_comments_read_in_order_on_the_page(theme_site, client):
+    html = client.get(imported_page("post", "1148").url).content.decode()
+    positions = [html.index(f"Comment Depth {n:02d}") for n in range(1, 11)]
+    assert positions == sorted(positions)
+    assert html.index("Jane Doe") < html.index("Comment Depth 01") < html.index("Thanks for all the comments")
+    assert "this is test comment" not in html  # pending: not shown to readers
