@@ -21,6 +21,7 @@ POSTS = int(os.environ.get("BENCH_POSTS", "1000"))
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", "400"))
 CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", "4"))
 WORKERS = os.environ.get("BENCH_WORKERS", "2")
+EPISODES = int(os.environ.get("BENCH_EPISODES", "300"))
 
 
 def free_port() -> int:
@@ -44,11 +45,12 @@ def wait_until_up(url: str, timeout: float = 60.0) -> None:
     raise SystemExit(f"gunicorn did not answer at {url} within {timeout:.0f}s")
 
 
-def measure(url: str) -> dict:
+def measure(url: str, headers: dict | None = None) -> dict:
     def one(client: httpx.Client) -> float:
         start = time.perf_counter()
-        response = client.get(url)
-        response.raise_for_status()
+        response = client.get(url, headers=headers)
+        if response.status_code not in (200, 304):
+            response.raise_for_status()
         return time.perf_counter() - start
 
     with httpx.Client(timeout=30) as client:
@@ -63,6 +65,15 @@ def measure(url: str) -> dict:
         "p50": statistics.median(latencies) * 1000,
         "p99": latencies[int(len(latencies) * 0.99) - 1] * 1000,
     }
+
+
+SEED_RESPONSES = """
+from blog.models import BlogPage
+from discussion.bench import add_responses
+page = BlogPage.objects.get(slug="why-comments-still-matter")
+if not page.responses.exists():
+    add_responses(page, 500)
+"""
 
 
 def query_counts(paths: list[str]) -> dict[str, int]:
@@ -98,6 +109,7 @@ def main() -> None:
         "STATIC_ROOT": str(workdir / "static"),
         "MEDIA_ROOT": str(workdir / "media"),
         "SITE_URL": f"http://127.0.0.1:{port}",
+        "PODCAST_FEED_ITEMS": str(EPISODES),
     }
     os.environ.update(env)
     print(f"Preparing {POSTS} posts in {workdir} …", flush=True)
@@ -105,9 +117,16 @@ def main() -> None:
     manage(env, "collectstatic", "--noinput", "-v0")
     manage(env, "load_demo")
     manage(env, "generate_posts", str(POSTS))
+    manage(env, "generate_episodes", str(EPISODES))
+    manage(env, "shell", "--no-imports", "-c", SEED_RESPONSES)
 
-    post_path = "/mayo-clinic-sets-a-high-bar-with-social-media/"
-    paths = {"home page": "/", "post page": post_path, "/feed/": "/feed/"}
+    paths = {
+        "home page": "/",
+        "post page": "/mayo-clinic-sets-a-high-bar-with-social-media/",
+        "post, 500 responses": "/why-comments-still-matter/",
+        "/feed/": "/feed/",
+        "podcast feed": "/podcast/feed/",
+    }
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "--pythonpath", "site", "config.wsgi", "--workers", WORKERS,
          "--bind", f"127.0.0.1:{port}", "--log-level", "warning"],
@@ -118,17 +137,28 @@ def main() -> None:
         wait_until_up(base + "/")
         print(f"gunicorn: {WORKERS} workers on {base}; {REQUESTS} requests per page, {CONCURRENCY} at a time\n")
         results = {name: measure(base + path) for name, path in paths.items()}
+        etag = httpx.get(base + paths["podcast feed"]).headers["etag"]
+        results["podcast feed 304"] = measure(base + paths["podcast feed"], {"If-None-Match": etag})
     finally:
         server.terminate()
         server.wait(timeout=30)
     counts = query_counts(list(paths.values()))
 
-    print(f"{'page':<12} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'SQL queries':>12}")
+    counts["304"] = "-"
+    paths["podcast feed 304"] = "304"
+    print(f"{'page':<22} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'SQL queries':>12}")
     for name, path in paths.items():
         r = results[name]
-        print(f"{name:<12} {r['rps']:>8.1f} {r['p50']:>8.1f} {r['p99']:>8.1f} {counts[path]:>12}")
-    print(f"\nDone. {POSTS} posts on SQLite. Raise BENCH_POSTS / BENCH_REQUESTS for longer runs; "
-          "a query count that grows with content is a bug.")
+        print(f"{name:<22} {r['rps']:>8.1f} {r['p50']:>8.1f} {r['p99']:>8.1f} {counts[path]:>12}")
+
+    print("\nIn-process figures:")
+    from discussion.bench import report as discussion_report
+    from wordpress.bench import report as wordpress_report
+
+    discussion_report(responses=500, posts=100)
+    wordpress_report()
+    print(f"\nDone. {POSTS} posts and {EPISODES} episodes on SQLite. Raise BENCH_POSTS / BENCH_REQUESTS for longer "
+          "runs; a query count that grows with content is a bug.")
 
 
 if __name__ == "__main__":
