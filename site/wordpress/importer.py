@@ -547,6 +547,8 @@ class Importer:
         mapping, page = self.mapped(kind, item.post_id, item.guid)
         page = page.specific if page is not None else None
         if page is not None and mapping.fingerprint == fp:
+            if mapping.wp_id != item.post_id:  # found by its guid: remember the new id
+                self.remember(kind, item.post_id, page, fp, item.guid)
             return page, "unchanged"
         model = BlogPage if kind == "post" else StandardPage
         parent = page.get_parent() if page is not None else self.parent_for(item)

@@ -184,3 +184,12 @@ def test_rerun_updates_in_place_what_changed_in_wordpress(theme_site, export):
     assert post.title == "Template: Comments (edited)"
     assert Response.objects.get(import_key=f"wordpress:{SITE}:920").status == "spam"
     assert BlogPage.objects.count() == 51
+
+
+def test_an_item_whose_id_changed_is_found_by_its_guid(theme_site, export):
+    page = imported("post", "993")
+    moved = dataclasses.replace(item(export, "993"), post_id="99993")
+    items = [moved if i.post_id == "993" else i for i in export.items]
+    summary = import_wordpress(dataclasses.replace(export, items=items), into=theme_site[0], fetch_media=False)
+    assert summary.count("posts", "created") == 0 and BlogPage.objects.count() == 51
+    assert imported("post", "99993").pk == page.pk
