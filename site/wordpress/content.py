@@ -94,9 +94,12 @@ class Conversion:
         self.blocks.append({"type": block_type, "value": value})
 
 
-def convert(body: str, media: MediaLookup | None = None, post_id: str = "") -> Conversion:
-    """Convert a post body; ``post_id`` lets a bare [gallery] find the post's own images."""
-    converter = _Converter(media or NoMedia(), post_id)
+def convert(
+    body: str, media: MediaLookup | None = None, post_id: str = "", reusable: dict[str, str] | None = None
+) -> Conversion:
+    """Convert a post body; ``post_id`` lets a bare [gallery] find the post's own images, and
+    ``reusable`` (wp_block id -> content) lets a reusable block be written out where it is used."""
+    converter = _Converter(media or NoMedia(), post_id, reusable or {})
     if "<!-- wp:" in body:
         converter.gutenberg(body)
     else:
@@ -217,9 +220,11 @@ def autop(text: str) -> str:
 
 
 class _Converter:
-    def __init__(self, media: MediaLookup, post_id: str):
+    def __init__(self, media: MediaLookup, post_id: str, reusable: dict[str, str]):
         self.media = media
         self.post_id = post_id
+        self.reusable = reusable
+        self.expanding: set[str] = set()
         self.result = Conversion()
 
     # Gutenberg ------------------------------------------------------------------------------------
@@ -290,6 +295,19 @@ class _Converter:
                 captions = figure.xpath(".//figcaption")
                 caption = _text(captions[0]) if captions else ""
             self.image(attachment_id, img.get("src"), img.get("alt", ""), caption)
+
+    def block_block(self, block: Block) -> None:
+        """A reusable block: its content lives in a wp_block item of the export."""
+        ref = str(block.attrs.get("ref", ""))
+        if ref in self.expanding:
+            self.result.note(f"reusable block {ref} includes itself; written out once")
+            return
+        if ref not in self.reusable:
+            self.result.note(f"reusable block {ref} is not in the export")
+            return
+        self.expanding.add(ref)
+        self.gutenberg(self.reusable[ref])
+        self.expanding.discard(ref)
 
     def block_verse(self, block: Block) -> None:
         fragment = _fragment(block.full)

@@ -169,6 +169,7 @@ class Importer:
         self.pages: dict[str, Page] = {}
         self.redirects = Redirects(self.site)
         self.seen_comments: set[str] = set()
+        self.reusable = {i.post_id: i.content for i in export.items if i.post_type == "wp_block"}
         self.items = {item.post_id: item for item in export.items}
         guids = Counter(item.guid for item in export.items)
         self.unique_guids = {guid for guid, number in guids.items() if number == 1 and guid}
@@ -429,8 +430,10 @@ class Importer:
                 other[item.post_type or "(none)"] += 1
                 self.skip_responses(item, f"on a {item.post_type or 'typeless'} item, which is not imported")
         for post_type, number in other.items():
+            why = "reusable blocks are written out where they are used" if post_type == "wp_block" else (
+                f"post type {post_type!r} is not imported")
             for _ in range(number):
-                self.summary.tally("other", "skipped", post_type, f"post type {post_type!r} is not imported")
+                self.summary.tally("other", "skipped", post_type, why)
         entries.sort(key=lambda i: (i.post_type != "page", self.depth(i), numeric_id(i.post_id)))
         for item in self.bar(entries, "Posts"):
             self.import_entry(item)
@@ -489,7 +492,7 @@ class Importer:
         return re.sub(pattern, r"\1/", body, flags=re.IGNORECASE)
 
     def page_values(self, item: WPItem, part: Summary) -> dict:
-        conversion = content.convert(self.same_site_links(item.content), self.media, item.post_id)
+        conversion = content.convert(self.same_site_links(item.content), self.media, item.post_id, self.reusable)
         if conversion.notes:
             part.notes[self.label(item)] = list(conversion.notes)
         if item.is_sticky:

@@ -32,9 +32,8 @@ def entry_paths(item: WPItem, *, same_site_guid: bool) -> list[str]:
         paths.append(f"/?page_id={item.post_id}")
     if same_site_guid:
         paths.append(path_of(item.guid))
-    old_slug = item.meta.get("_wp_old_slug")
-    if old_slug and item.link and item.post_name:
-        paths.append(path_of(item.link).replace(f"/{item.post_name}/", f"/{old_slug}/"))
+    if item.link and item.post_name:
+        paths += [path_of(item.link).replace(f"/{item.post_name}/", f"/{old}/") for old in item.old_slugs]
     return list(dict.fromkeys(paths))
 
 

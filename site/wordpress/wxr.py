@@ -107,7 +107,8 @@ class WPItem:
     is_sticky: bool = False
     attachment_url: str = ""
     terms: list[WPTerm] = field(default_factory=list)
-    meta: dict[str, str] = field(default_factory=dict)
+    meta: dict[str, str] = field(default_factory=dict)  # first value of each key
+    old_slugs: list[str] = field(default_factory=list)  # every _wp_old_slug (WordPress keeps them all)
     comments: list[WPComment] = field(default_factory=list)
 
     def terms_in(self, domain: str) -> list[WPTerm]:
@@ -211,7 +212,7 @@ def _raw_text(element: Element, name: str) -> str:
 
 def _item(element: Element) -> WPItem:
     f = _fields(element)
-    terms, meta, comments = [], {}, []
+    terms, meta, comments, old_slugs = [], {}, [], []
     for child in element:
         name = _name(child.tag)
         if name == "category":
@@ -220,7 +221,10 @@ def _item(element: Element) -> WPItem:
             )
         elif name == "wp:postmeta":
             meta_fields = _fields(child)
-            meta.setdefault(meta_fields.get("wp:meta_key", ""), meta_fields.get("wp:meta_value", ""))
+            key, value = meta_fields.get("wp:meta_key", ""), meta_fields.get("wp:meta_value", "")
+            meta.setdefault(key, value)
+            if key == "_wp_old_slug" and value:
+                old_slugs.append(value)
         elif name == "wp:comment":
             comments.append(_comment(child))
     try:
@@ -249,6 +253,7 @@ def _item(element: Element) -> WPItem:
         attachment_url=f.get("wp:attachment_url", ""),
         terms=terms,
         meta=meta,
+        old_slugs=old_slugs,
         comments=comments,
     )
 

@@ -188,3 +188,12 @@ def test_audio_video_and_iframes_become_links_to_what_they_played():
     assert 'href="https://player.example/v/1"' in result.blocks[0]["value"]
     assert "<audio" not in str(result.blocks) and "<iframe" not in str(result.blocks)
     assert "<audio> replaced by a link to what it played" in result.notes
+
+
+def test_reusable_blocks_are_written_out_where_they_are_used():
+    reusable = {"42": "<!-- wp:paragraph --><p>Shared words.</p><!-- /wp:paragraph -->",
+                "43": '<!-- wp:block {"ref":43} /-->'}
+    result = convert('<!-- wp:block {"ref":42} /--><!-- wp:block {"ref":43} /-->', reusable=reusable)
+    assert result.blocks == [{"type": "paragraph", "value": "<p>Shared words.</p>"}]
+    assert result.notes == ["reusable block 43 includes itself; written out once"]
+    assert convert('<!-- wp:block {"ref":7} /-->').notes == ["reusable block 7 is not in the export"]

@@ -40,10 +40,10 @@ def test_dry_run_reports_and_writes_nothing(blog_index, export):
 def test_a_failing_post_is_named_and_the_rest_are_kept(blog_index, export, monkeypatch):
     real = content.convert
 
-    def explode(body, media=None, post_id=""):
+    def explode(body, media=None, post_id="", reusable=None):
         if post_id == "1149":
             raise ValueError("cannot read this body")
-        return real(body, media, post_id)
+        return real(body, media, post_id, reusable)
 
     monkeypatch.setattr(content, "convert", explode)
     small = dataclasses.replace(export, items=[item(export, pid) for pid in ("1148", "1149", "993")])
@@ -101,3 +101,11 @@ def test_overlong_keys_stay_unique_and_fit_their_columns():
     long_a, long_b = "slug:" + "a" * 300, "slug:" + "a" * 299 + "b"
     assert len(short_key(long_a, 200)) == 200 and short_key(long_a, 200) != short_key(long_b, 200)
     assert short_key("slug:short", 200) == "slug:short"
+
+
+def test_every_old_slug_redirects(blog_index, export, client):
+    renamed = dataclasses.replace(item(export, "993"), old_slugs=["first-name", "second-name"])
+    import_wordpress(dataclasses.replace(export, items=[renamed]), into=blog_index, fetch_media=False)
+    page = imported("post", "993")
+    assert client.get("/2012/03/15/first-name/")["Location"] == page.url
+    assert client.get("/2012/03/15/second-name/")["Location"] == page.url
