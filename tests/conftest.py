@@ -2,6 +2,8 @@ import pytest
 
 from tests.builders import make_author, make_blog_index, make_post
 
+pytest_plugins = ["tests.browser"]
+
 
 @pytest.fixture
 def blog_index(db):

@@ -5,9 +5,6 @@ import pytest
 
 from blog.models import BlogPage
 from discussion.models import Response
-from tests.e2e import conftest as e2e
-
-browser, demo_site, page = e2e.browser, e2e.demo_site, e2e.page  # the e2e suite's fixtures
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("demo_site")]
 SEED = "Mayo Clinic sets a high bar with social media"
 

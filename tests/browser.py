@@ -1,4 +1,4 @@
-"""Browser tests: Playwright driving Debian's Chromium against Django's live server.
+"""Browser fixtures (a pytest plugin, see tests/conftest.py): Playwright driving Debian's Chromium.
 
 Chromium missing: skipped loudly on a laptop, a failure under CI=true. Failed tests leave a
 screenshot in test-artifacts/.
@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -39,7 +39,7 @@ def browser():
             yield browser
             browser.close()
     finally:
-        del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
 @pytest.hookimpl(wrapper=True)
