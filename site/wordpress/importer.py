@@ -463,7 +463,7 @@ class Importer:
             self.skip_responses(item, "their post failed to import (see above)")
             return
         self.pages[item.post_id] = page
-        part.states[STATES.get(item.status, item.status) + (", password-protected" if item.password else "")] += 1
+        part.states[STATES.get(item.status, item.status) + (" with a password" if item.password else "")] += 1
         self.summary.merge(part)
 
     def skip_responses(self, item: WPItem, why: str) -> None:

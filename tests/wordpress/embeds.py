@@ -10,6 +10,13 @@ class OfflineFinder(EmbedFinder):
         return True
 
     def find_embed(self, url, max_width=None, max_height=None):
-        return {"title": "Embedded", "author_name": "", "provider_name": "Offline", "type": "rich",
-                "thumbnail_url": "", "width": None, "height": None,
-                "html": f'<a class="offline-embed" href="{escape(url)}">{escape(url)}</a>'}
+        return {
+            "title": "Embedded",
+            "author_name": "",
+            "provider_name": "Offline",
+            "type": "rich",
+            "thumbnail_url": "",
+            "width": None,
+            "height": None,
+            "html": f'<a class="offline-embed" href="{escape(url)}">{escape(url)}</a>',
+        }

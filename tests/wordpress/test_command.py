@@ -30,7 +30,8 @@ def test_imports_and_prints_the_summary_table(blog_index, small_export):
     output = run(small_export)
     assert "Imported from WordPress:" in output
     assert [line.split() for line in output.splitlines() if line.startswith(("posts", "comments"))] == [
-        ["posts", "1", "0", "0", "0", "0"], ["comments", "1", "0", "0", "0", "0"]
+        ["posts", "1", "0", "0", "0", "0"],
+        ["comments", "1", "0", "0", "0", "0"],
     ]
     post = BlogPage.objects.get()
     assert (post.title, post.slug, post.live) == ("Hello & welcome", "hello", True)

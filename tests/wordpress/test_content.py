@@ -166,8 +166,11 @@ def test_block_parser_keeps_freeform_html_and_unclosed_blocks():
 
 
 def test_shortcode_attributes_parse_like_wordpress():
-    assert shortcode_attrs(' id="attachment_5" align=\'left\' width=300 https://x.example/a.mp3') == {
-        "id": "attachment_5", "align": "left", "width": "300", "0": "https://x.example/a.mp3"
+    assert shortcode_attrs(" id=\"attachment_5\" align='left' width=300 https://x.example/a.mp3") == {
+        "id": "attachment_5",
+        "align": "left",
+        "width": "300",
+        "0": "https://x.example/a.mp3",
     }
 
 
@@ -191,8 +194,10 @@ def test_audio_video_and_iframes_become_links_to_what_they_played():
 
 
 def test_reusable_blocks_are_written_out_where_they_are_used():
-    reusable = {"42": "<!-- wp:paragraph --><p>Shared words.</p><!-- /wp:paragraph -->",
-                "43": '<!-- wp:block {"ref":43} /-->'}
+    reusable = {
+        "42": "<!-- wp:paragraph --><p>Shared words.</p><!-- /wp:paragraph -->",
+        "43": '<!-- wp:block {"ref":43} /-->',
+    }
     result = convert('<!-- wp:block {"ref":42} /--><!-- wp:block {"ref":43} /-->', reusable=reusable)
     assert result.blocks == [{"type": "paragraph", "value": "<p>Shared words.</p>"}]
     assert result.notes == ["reusable block 43 includes itself; written out once"]

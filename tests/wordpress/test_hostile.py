@@ -13,10 +13,16 @@ pytestmark = pytest.mark.django_db
 
 
 def comment(comment_id, parent="0", **fields):
-    values = {"comment_author": "Mallory", "comment_author_email": "not-an-email", "comment_author_IP": "not-an-ip",
-              "comment_author_url": "javascript:alert(1)", "comment_date_gmt": "2020-01-01 00:00:00",
-              "comment_content": '<img src=x onerror="alert(1)"><a href="javascript:alert(2)">hi</a>',
-              "comment_approved": "1", "comment_parent": parent} | fields
+    values = {
+        "comment_author": "Mallory",
+        "comment_author_email": "not-an-email",
+        "comment_author_IP": "not-an-ip",
+        "comment_author_url": "javascript:alert(1)",
+        "comment_date_gmt": "2020-01-01 00:00:00",
+        "comment_content": '<img src=x onerror="alert(1)"><a href="javascript:alert(2)">hi</a>',
+        "comment_approved": "1",
+        "comment_parent": parent,
+    } | fields
     inner = "".join(f"<wp:{key}><![CDATA[{value}]]></wp:{key}>" for key, value in values.items())
     return f"<wp:comment><wp:comment_id>{comment_id}</wp:comment_id>{inner}</wp:comment>"
 
@@ -33,10 +39,16 @@ HOSTILE = f"""<?xml version="1.0" encoding="UTF-8"?>
 <rss xmlns:wp="http://wordpress.org/export/1.2/" xmlns:content="http://purl.org/rss/1.0/modules/content/"
  xmlns:dc="http://purl.org/dc/elements/1.1/"><channel><title>Evil</title><link>http://evil.example</link>
 <wp:wxr_version>1.2</wp:wxr_version>
-{post("1", "..%2F..%2Fetc%2Fpasswd", comment("10", "11") + comment("11", "10") + comment("12", "12") + comment("13"),
-      title="T" * 1000,
-      body='<script>alert(1)</script><p onclick="x()"><a href="javascript:alert(3)">link</a></p>'
-           '<iframe src="http://evil.example/"></iframe>')}
+{
+    post(
+        "1",
+        "..%2F..%2Fetc%2Fpasswd",
+        comment("10", "11") + comment("11", "10") + comment("12", "12") + comment("13"),
+        title="T" * 1000,
+        body='<script>alert(1)</script><p onclick="x()"><a href="javascript:alert(3)">link</a></p>'
+        '<iframe src="http://evil.example/"></iframe>',
+    )
+}
 {post("2", "second", comment("13"))}
 {post("abc", "not-a-number")}
 {post("", "no-id")}

@@ -55,7 +55,7 @@ def test_counts_per_kind(theme_site):
     assert summary.count("other", "skipped") == 70  # menu items
     assert summary.count("attachments", "skipped") == 38  # left remote
     assert "other skipped ×70: post type 'nav_menu_item' is not imported" in summary.table()
-    assert "Posts and pages: 1 draft, 69 published, 1 published, password-protected, 1 scheduled" in summary.table()
+    assert "Posts and pages: 1 draft, 69 published, 1 published with a password, 1 scheduled" in summary.table()
 
 
 def test_threaded_comments_keep_their_depth_and_order(theme_site, export):
@@ -80,8 +80,14 @@ def test_threaded_comments_keep_their_depth_and_order(theme_site, export):
             yield from walk(reply)
 
     assert list(walk(None))[:8] == [
-        "John Γιάννης Doe Κάποιος", "Anonymous User", "Jane Doe", "John Γιανης Doe Κάποιος", "themedemos",
-        "John Κώστας Doe Τάδε", "Jane Bloggs", "Fred Bloggs",
+        "John Γιάννης Doe Κάποιος",
+        "Anonymous User",
+        "Jane Doe",
+        "John Γιανης Doe Κάποιος",
+        "themedemos",
+        "John Κώστας Doe Τάδε",
+        "Jane Bloggs",
+        "Fred Bloggs",
     ]
     assert responses[f"wordpress:{SITE}:1015"].status == "pending"
 
@@ -175,8 +181,9 @@ def test_rerunning_changes_nothing(theme_site, export):
 def test_rerun_updates_in_place_what_changed_in_wordpress(theme_site, export):
     post = imported("post", "1148")
     changed = dataclasses.replace(item(export, "1148"), title="Template: Comments (edited)")
-    changed.comments = [dataclasses.replace(c, approved="spam" if c.comment_id == "920" else c.approved)
-                        for c in changed.comments]
+    changed.comments = [
+        dataclasses.replace(c, approved="spam" if c.comment_id == "920" else c.approved) for c in changed.comments
+    ]
     items = [changed if i.post_id == "1148" else i for i in export.items]
     summary = import_wordpress(dataclasses.replace(export, items=items), into=theme_site[0], fetch_media=False)
     assert summary.count("posts", "updated") == 1 and summary.count("comments", "updated") == 1

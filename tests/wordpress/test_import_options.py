@@ -72,8 +72,9 @@ def test_a_draft_without_a_gmt_date_uses_the_blogs_own_offset(blog_index, export
     draft = dataclasses.replace(
         item(export, "1164"), post_date="2013-04-09 11:20:39", post_date_gmt="0000-00-00 00:00:00"
     )
-    import_wordpress(dataclasses.replace(export, items=[item(export, "1148"), draft]), into=blog_index,
-                     fetch_media=False)
+    import_wordpress(
+        dataclasses.replace(export, items=[item(export, "1148"), draft]), into=blog_index, fetch_media=False
+    )
     # the other posts say the blog was at UTC-7
     assert imported("post", "1164").specific.date == datetime(2013, 4, 9, 18, 20, 39, tzinfo=UTC)
 
@@ -87,11 +88,14 @@ def test_wxr_1_0_category_parents_given_by_name(blog_index, export):
 
 
 def test_links_to_the_old_blog_become_paths_the_redirects_answer(blog_index, export, client):
-    body = ('See <a href="https://wpthemetestdata.wordpress.com/2012/01/03/template-comments/">the comments</a> '
-            'and <a href="https://example.com/elsewhere/">elsewhere</a>.')
+    body = (
+        'See <a href="https://wpthemetestdata.wordpress.com/2012/01/03/template-comments/">the comments</a> '
+        'and <a href="https://example.com/elsewhere/">elsewhere</a>.'
+    )
     linking = dataclasses.replace(item(export, "993"), content=body)
-    import_wordpress(dataclasses.replace(export, items=[item(export, "1148"), linking]), into=blog_index,
-                     fetch_media=False)
+    import_wordpress(
+        dataclasses.replace(export, items=[item(export, "1148"), linking]), into=blog_index, fetch_media=False
+    )
     html = client.get(imported("post", "993").url).content.decode()
     assert 'href="/2012/01/03/template-comments/"' in html and 'href="https://example.com/elsewhere/"' in html
     assert client.get("/2012/01/03/template-comments/")["Location"] == imported("post", "1148").url

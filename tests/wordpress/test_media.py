@@ -63,8 +63,12 @@ def local_export(export, file_server, settings, tmp_path):
         return dataclasses.replace(wp_item, **moved)
 
     posts = {"1011", "555", "587", "1163"}
-    items = [local(i) for i in export.items if i.post_id in posts or (i.post_type == "attachment" and (
-        i.parent_id in posts or i.post_id in {"1022", "1628"}))]
+    items = [
+        local(i)
+        for i in export.items
+        if i.post_id in posts
+        or (i.post_type == "attachment" and (i.parent_id in posts or i.post_id in {"1022", "1628"}))
+    ]
     broken = dataclasses.replace(item(export, "1686"), attachment_url=f"{file_server}/missing.jpg", parent_id="0")
     private = dataclasses.replace(item(export, "1690"), attachment_url="http://10.20.30.40/inside.jpg", parent_id="0")
     return dataclasses.replace(export, items=items + [broken, private])
@@ -97,8 +101,11 @@ def test_files_that_cannot_be_fetched_are_named_and_left_remote(blog_index, loca
 
 def test_second_run_downloads_nothing_again(blog_index, local_export):
     import_wordpress(local_export, into=blog_index)
-    images, documents, fetched = get_image_model().objects.count(), get_document_model().objects.count(), len(
-        Files.requests)
+    images, documents, fetched = (
+        get_image_model().objects.count(),
+        get_document_model().objects.count(),
+        len(Files.requests),
+    )
     summary = import_wordpress(local_export, into=blog_index)
     assert summary.count("attachments", "unchanged") == images + documents
     assert summary.count("posts", "unchanged") == 4

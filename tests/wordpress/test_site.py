@@ -132,7 +132,6 @@ def test_editors_can_open_imported_posts_and_pages_in_the_admin(theme_site, clie
         assert response.status_code == 200, (mapping.kind, mapping.wp_id, response.status_code)
 
 
-
 def test_threaded_comments_read_in_order_on_the_page(theme_site, client):
     html = client.get(imported_page("post", "1148").url).content.decode()
     positions = [html.index(f"Comment Depth {n:02d}") for n in range(1, 11)]

@@ -91,16 +91,23 @@ def test_other_xml_is_not_taken_for_an_export():
     with pytest.raises(wxr.WXRError, match="no <wp:wxr_version>"):
         wxr.parse(io.BytesIO(b"<rss><channel><title>x</title></channel></rss>"))
     with pytest.raises(wxr.WXRError, match="WXR version 2.0 is not supported"):
-        wxr.parse(io.BytesIO(b'<rss xmlns:wp="http://wordpress.org/export/1.2/"><channel>'
-                             b"<wp:wxr_version>2.0</wp:wxr_version></channel></rss>"))
+        wxr.parse(
+            io.BytesIO(
+                b'<rss xmlns:wp="http://wordpress.org/export/1.2/"><channel>'
+                b"<wp:wxr_version>2.0</wp:wxr_version></channel></rss>"
+            )
+        )
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("damage", ["truncated", "billion-laughs", "external-entity"])
 def test_command_refuses_a_bad_file_and_writes_nothing(blog_index, tmp_path, damage):
     data = EXPORT.read_bytes()
-    payload = {"truncated": data[: len(data) - 500], "billion-laughs": BILLION_LAUGHS,
-               "external-entity": EXTERNAL_ENTITY}[damage]
+    payload = {
+        "truncated": data[: len(data) - 500],
+        "billion-laughs": BILLION_LAUGHS,
+        "external-entity": EXTERNAL_ENTITY,
+    }[damage]
     bad = tmp_path / "export.xml"
     bad.write_bytes(payload)
     pages, authors, categories = Page.objects.count(), Author.objects.count(), Category.objects.count()
