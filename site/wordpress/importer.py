@@ -275,10 +275,11 @@ class Importer:
 
     @staticmethod
     def unique_slug(model, base: str) -> str:
-        base = base or "imported"
+        """A slug free in ``model`` that fits its column (taggit's is 100 characters, authors' 200)."""
+        base = (base or "imported")[: model._meta.get_field("slug").max_length - 6].strip("-")
         slug, n = base, 2
         while model.objects.filter(slug=slug).exists():
-            slug, n = f"{base[:190]}-{n}", n + 1
+            slug, n = f"{base}-{n}", n + 1
         return slug
 
     # categories and tags ----------------------------------------------------------------------

@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 
 import pytest
 from django.contrib.auth.models import Group
+from taggit.models import Tag
 from wagtail.models import PageViewRestriction
 
 from blog.models import Author, Category
@@ -14,7 +15,7 @@ from tests.wordpress.test_import import SITE, imported, item, snapshot
 from wordpress import content
 from wordpress.importer import import_wordpress, short_key
 from wordpress.models import ImportedObject
-from wordpress.wxr import WPCategory
+from wordpress.wxr import WPCategory, WPTag
 
 pytestmark = pytest.mark.django_db
 
@@ -113,3 +114,12 @@ def test_every_old_slug_redirects(blog_index, export, client):
     page = imported("post", "993")
     assert client.get("/2012/03/15/first-name/")["Location"] == page.url
     assert client.get("/2012/03/15/second-name/")["Location"] == page.url
+
+
+def test_long_term_slugs_fit_their_columns(blog_index, export):
+    long_tag = WPTag(term_id="9001", slug="t" * 250, name="A tag with a very long slug")
+    long_category = WPCategory(term_id="9002", slug="c" * 250, name="A category with a very long slug")
+    import_wordpress(dataclasses.replace(export, tags=[long_tag], categories=[long_category], items=[]),
+                     into=blog_index)
+    assert len(Tag.objects.get(name="A tag with a very long slug").slug) <= 100
+    assert len(Category.objects.get(name="A category with a very long slug").slug) <= 200
