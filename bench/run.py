@@ -128,9 +128,22 @@ def main() -> None:
         "podcast feed": "/podcast/feed/",
     }
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--pythonpath", "site", "config.wsgi", "--workers", WORKERS,
-         "--bind", f"127.0.0.1:{port}", "--log-level", "warning"],
-        cwd=ROOT, env=env,
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--pythonpath",
+            "site",
+            "config.wsgi",
+            "--workers",
+            WORKERS,
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
     )
     try:
         base = f"http://127.0.0.1:{port}"
@@ -157,8 +170,10 @@ def main() -> None:
 
     discussion_report(responses=500, posts=100)
     wordpress_report()
-    print(f"\nDone. {POSTS} posts and {EPISODES} episodes on SQLite. Raise BENCH_POSTS / BENCH_REQUESTS for longer "
-          "runs; a query count that grows with content is a bug.")
+    print(
+        f"\nDone. {POSTS} posts and {EPISODES} episodes on SQLite. Raise BENCH_POSTS / BENCH_REQUESTS for longer "
+        "runs; a query count that grows with content is a bug."
+    )
 
 
 if __name__ == "__main__":

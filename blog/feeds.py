@@ -78,8 +78,11 @@ class PostFeed(Feed):
         media = post.attachment
         if media is None:
             return []
-        return [Enclosure(self.request.build_absolute_uri(media.file.url), str(media.get_file_size() or 0),
-                          media.content_type)]
+        return [
+            Enclosure(
+                self.request.build_absolute_uri(media.file.url), str(media.get_file_size() or 0), media.content_type
+            )
+        ]
 
     def item_comments(self, post: BlogPage):
         if post.comments_open() or post.approved_responses:

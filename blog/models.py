@@ -159,16 +159,19 @@ class BlogPage(DiscussionMixin, Page):
     og_description = models.TextField("OpenGraph description", blank=True)
 
     content_panels = Page.content_panels + [
-        MultiFieldPanel([FieldPanel("date"), FieldPanel("authors"), FieldPanel("categories"), FieldPanel("tags")],
-                        heading="Publication"),
+        MultiFieldPanel(
+            [FieldPanel("date"), FieldPanel("authors"), FieldPanel("categories"), FieldPanel("tags")],
+            heading="Publication",
+        ),
         FieldPanel("intro"),
         FieldPanel("featured_image"),
         FieldPanel("body"),
         FieldPanel("attachment"),
     ]
     promote_panels = Page.promote_panels + [
-        MultiFieldPanel([FieldPanel("canonical_url"), FieldPanel("og_title"), FieldPanel("og_description")],
-                        heading="Sharing"),
+        MultiFieldPanel(
+            [FieldPanel("canonical_url"), FieldPanel("og_title"), FieldPanel("og_description")], heading="Sharing"
+        ),
     ]
     settings_panels = Page.settings_panels + DiscussionMixin.discussion_panels
     search_fields = Page.search_fields + [index.SearchField("intro"), index.SearchField("body")]

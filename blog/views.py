@@ -86,5 +86,11 @@ def author_archive(request, index: BlogIndexPage, slug: str):
 def search(request, index: BlogIndexPage):
     query = request.GET.get("q", "").strip()[:200]
     posts = index.posts().search(query) if query else index.posts().none()
-    return listing(request, index, posts, heading=f"Search results for “{query}”" if query else "Search",
-                   search_query=query, is_search=True)
+    return listing(
+        request,
+        index,
+        posts,
+        heading=f"Search results for “{query}”" if query else "Search",
+        search_query=query,
+        is_search=True,
+    )

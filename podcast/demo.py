@@ -21,7 +21,7 @@ EPISODES = [
         "slug": "why-we-started",
         "summary": "Two people who run a blog decide to talk about it out loud.",
         "notes": "<p>In the first episode we talk about why a blog needs a voice, and what we will cover.</p>"
-                 '<ul><li><a href="https://podcastindex.org/namespace/1.0">The Podcasting 2.0 namespace</a></li></ul>',
+        '<ul><li><a href="https://podcastindex.org/namespace/1.0">The Podcasting 2.0 namespace</a></li></ul>',
         "seconds": 30,
         "chapters": [(0, "Hello"), (10, "Why a podcast"), (20, "What comes next")],
     },
@@ -30,7 +30,7 @@ EPISODES = [
         "slug": "feeds-every-app-accepts",
         "summary": "What Apple, Spotify and Podcasting 2.0 apps need from a feed, and what breaks them.",
         "notes": "<p>Byte ranges, stable guids, explicit true or false: the small things that decide whether "
-                 "listeners can subscribe at all.</p>",
+        "listeners can subscribe at all.</p>",
         "seconds": 45,
         "chapters": [(0, "Intro"), (15, "Byte ranges"), (30, "Guids that never change")],
     },
@@ -57,8 +57,11 @@ def demo_artwork() -> bytes:
 def demo_transcript(title: str, seconds: int) -> bytes:
     lines = ["WEBVTT", ""]
     for start in range(0, seconds, 10):
-        lines += [f"00:00:{start:02d}.000 --> 00:00:{min(start + 10, seconds):02d}.000",
-                  f"<v Host>{title}, part {start // 10 + 1}.", ""]
+        lines += [
+            f"00:00:{start:02d}.000 --> 00:00:{min(start + 10, seconds):02d}.000",
+            f"<v Host>{title}, part {start // 10 + 1}.",
+            "",
+        ]
     return "\n".join(lines).encode()
 
 
@@ -87,7 +90,11 @@ def load_demo_show(index):
     show.save_revision().publish()
     for number, data in enumerate(EPISODES, start=1):
         episode = EpisodePage(
-            title=data["title"], slug=data["slug"], summary=data["summary"], season=1, episode_number=number,
+            title=data["title"],
+            slug=data["slug"],
+            summary=data["summary"],
+            season=1,
+            episode_number=number,
             pub_date=timezone.now() - timedelta(days=len(EPISODES) - number + 1),
             body=[("paragraph", data["notes"])],
             audio_file=ContentFile(silent_mp3(data["seconds"]), name=f"{data['slug']}.mp3"),
@@ -97,7 +104,8 @@ def load_demo_show(index):
             episode.chapters.create(start_time=start, title=title)
         episode.transcripts.create(
             file=ContentFile(demo_transcript(data["title"], data["seconds"]), name=f"{data['slug']}.vtt"),
-            language="en", captions=True,
+            language="en",
+            captions=True,
         )
         episode.save_revision().publish()
     show.refresh_from_db()

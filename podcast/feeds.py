@@ -161,7 +161,8 @@ class PodcastRssFeed(Rss201rev2Feed):
             handler.addQuickElement("podcast:chapters", None, {"url": item["chapters"], "type": CHAPTERS_TYPE})
         for soundbite in episode.soundbites.all():
             handler.addQuickElement(
-                "podcast:soundbite", soundbite.title,
+                "podcast:soundbite",
+                soundbite.title,
                 {"startTime": f"{soundbite.start_time:g}", "duration": f"{soundbite.duration:g}"},
             )
         self.persons(handler, episode.persons.all())
@@ -244,7 +245,8 @@ class ShowFeed(Feed):
 def feed_episodes(show: PodcastPage):
     """Episodes in the feed: visible ones that have media (apps list nothing else)."""
     return (
-        show.episodes().exclude(audio_file="", audio_url="")
+        show.episodes()
+        .exclude(audio_file="", audio_url="")
         .prefetch_related("transcripts", "chapters", "persons", "soundbites")
     )
 
@@ -252,8 +254,14 @@ def feed_episodes(show: PodcastPage):
 def feed_version(show: PodcastPage, page_number: int) -> tuple[str, object]:
     """ETag and Last-Modified from a few aggregates, so a 304 costs one query and no rendering."""
     stats = feed_episodes(show).aggregate(count=Count("pk"), published=Max("last_published_at"), dated=Max("pub_date"))
-    state = (show.pk, show.last_published_at, page_number, show.item_limit(), tuple(settings.PODCAST_WEBSUB_HUBS),
-             *stats.values())
+    state = (
+        show.pk,
+        show.last_published_at,
+        page_number,
+        show.item_limit(),
+        tuple(settings.PODCAST_WEBSUB_HUBS),
+        *stats.values(),
+    )
     etag = '"' + hashlib.sha256(repr(state).encode()).hexdigest()[:32] + '"'
     last_modified = max(filter(None, [show.last_published_at, stats["published"], stats["dated"]]), default=None)
     return etag, last_modified
@@ -261,6 +269,7 @@ def feed_version(show: PodcastPage, page_number: int) -> tuple[str, object]:
 
 def page_links(feed_url: str, page_number: int, pages: int) -> list[tuple[str, str]]:
     """RFC 5005 paged-feed links; the first page is the subscription URL itself."""
+
     def url(number: int) -> str:
         return feed_url if number == 1 else f"{feed_url}?page={number}"
 

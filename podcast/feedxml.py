@@ -224,8 +224,11 @@ def read_feed(data: bytes, *, max_bytes: int, source_url: str = "") -> ShowData:
         link=feed.get("link", ""),
         description=_text(channel, "description") or feed.get("subtitle", ""),
         language=(feed.get("language") or "en").strip().lower()[:20],
-        artwork_url=(channel.find("itunes_image").get("href", "") if channel.find("itunes_image") is not None
-                     else _text(channel, "image/url")),
+        artwork_url=(
+            channel.find("itunes_image").get("href", "")
+            if channel.find("itunes_image") is not None
+            else _text(channel, "image/url")
+        ),
         author=_text(channel, "itunes_author"),
         owner_name=_text(owner, "itunes_name"),
         owner_email=_text(owner, "itunes_email"),
@@ -239,8 +242,9 @@ def read_feed(data: bytes, *, max_bytes: int, source_url: str = "") -> ShowData:
         complete=_flag(channel, "itunes_complete"),
         block=_flag(channel, "itunes_block"),
         new_feed_url=_text(channel, "itunes_new-feed-url"),
-        funding=[(f.get("url", ""), (f.text or "").strip()[:128]) for f in channel.findall("podcast_funding")
-                 if f.get("url")],
+        funding=[
+            (f.get("url", ""), (f.text or "").strip()[:128]) for f in channel.findall("podcast_funding") if f.get("url")
+        ],
         persons=_persons(channel),
     )
     items = channel.findall("item")
@@ -262,13 +266,16 @@ def _episode(position: int, item: Element, entry, show_explicit: bool) -> Episod
         explicit=_flag(item, "itunes_explicit", show_explicit),
         block=_flag(item, "itunes_block"),
         image_url=(item.find("itunes_image").get("href", "") if item.find("itunes_image") is not None else ""),
-        chapters_url=(item.find("podcast_chapters").get("url", "") if item.find("podcast_chapters") is not None
-                      else ""),
+        chapters_url=(
+            item.find("podcast_chapters").get("url", "") if item.find("podcast_chapters") is not None else ""
+        ),
         persons=_persons(item),
         transcripts=[
-            TranscriptData(t.get("url", ""), (t.get("type") or "").lower(), t.get("language", ""),
-                           t.get("rel") == "captions")
-            for t in item.findall("podcast_transcript") if t.get("url")
+            TranscriptData(
+                t.get("url", ""), (t.get("type") or "").lower(), t.get("language", ""), t.get("rel") == "captions"
+            )
+            for t in item.findall("podcast_transcript")
+            if t.get("url")
         ],
         soundbites=[
             SoundbiteData(start, length, (s.text or "").strip()[:128])

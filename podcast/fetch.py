@@ -50,11 +50,17 @@ class GuardedFetcher:
         target = tempfile.TemporaryFile()  # noqa: SIM115 (handed to the caller, closed here on failure)
         deadline = guarded._Deadline(MEDIA_DEADLINE_SECONDS)
         try:
-            with httpx.Client(
-                transport=guarded._GuardedTransport(deadline), trust_env=False, follow_redirects=True,
-                max_redirects=5, timeout=httpx.Timeout(MEDIA_TIMEOUT_SECONDS),
-                headers={"Accept-Encoding": "identity", "User-Agent": "Backchannel-Import/1.0"},
-            ) as client, client.stream("GET", url) as response:
+            with (
+                httpx.Client(
+                    transport=guarded._GuardedTransport(deadline),
+                    trust_env=False,
+                    follow_redirects=True,
+                    max_redirects=5,
+                    timeout=httpx.Timeout(MEDIA_TIMEOUT_SECONDS),
+                    headers={"Accept-Encoding": "identity", "User-Agent": "Backchannel-Import/1.0"},
+                ) as client,
+                client.stream("GET", url) as response,
+            ):
                 if not 200 <= response.status_code < 300:
                     raise FetchFailed(f"{url} answered with HTTP {response.status_code}.")
                 written = 0

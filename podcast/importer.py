@@ -44,8 +44,25 @@ from .tasks import ping_websub_hubs
 from .transcripts import EXTENSION_FOR_TYPE as TRANSCRIPT_EXTENSIONS
 from .transcripts import read_transcript
 
-SHOW_NOTES_TAGS = {"p", "br", "a", "ul", "ol", "li", "b", "strong", "i", "em", "blockquote", "h2", "h3", "h4",
-                   "code", "pre", "hr"}
+SHOW_NOTES_TAGS = {
+    "p",
+    "br",
+    "a",
+    "ul",
+    "ol",
+    "li",
+    "b",
+    "strong",
+    "i",
+    "em",
+    "blockquote",
+    "h2",
+    "h3",
+    "h4",
+    "code",
+    "pre",
+    "hr",
+}
 MAX_TRANSCRIPT_BYTES = 5_000_000
 MAX_IMAGE_BYTES = 10_000_000
 LANGUAGE = re.compile(r"^[a-z]{2,3}(-[a-z0-9]{2,8})?$")
@@ -89,8 +106,9 @@ def load_source(source: str, fetcher: Fetcher) -> tuple[bytes, str]:
     if not path.is_file():
         raise FeedError(f"{source} is neither an http(s) URL nor a readable file.")
     if path.stat().st_size > max_bytes:
-        raise FeedError(f"The feed is {path.stat().st_size / 1e6:.1f} MB; imports are limited to "
-                        f"{max_bytes / 1e6:.1f} MB.")
+        raise FeedError(
+            f"The feed is {path.stat().st_size / 1e6:.1f} MB; imports are limited to {max_bytes / 1e6:.1f} MB."
+        )
     return path.read_bytes(), ""
 
 
@@ -102,8 +120,7 @@ def import_source(source: str, *, fetcher: Fetcher | None = None, **options) -> 
     moved_from = ""
     if url and show.new_feed_url and show.new_feed_url.rstrip("/") != url.rstrip("/"):
         moved_from, url = url, show.new_feed_url
-        show = read_feed(load_source(url, fetcher)[0], max_bytes=settings.PODCAST_IMPORT_MAX_FEED_BYTES,
-                         source_url=url)
+        show = read_feed(load_source(url, fetcher)[0], max_bytes=settings.PODCAST_IMPORT_MAX_FEED_BYTES, source_url=url)
     report = import_show(show, source_url=url, fetcher=fetcher, **options)
     if moved_from:
         report.warnings.insert(0, f"{moved_from} says the feed moved to {url}; imported from there.")
@@ -198,8 +215,9 @@ def _lead(description: str) -> str:
     return _plain(first.group(1) if first else description, 1000)
 
 
-def _save_show(show: PodcastPage | None, data: ShowData, source_url: str, media: bool, fetcher: Fetcher,
-               report: ImportReport) -> tuple[PodcastPage, bool]:
+def _save_show(
+    show: PodcastPage | None, data: ShowData, source_url: str, media: bool, fetcher: Fetcher, report: ImportReport
+) -> tuple[PodcastPage, bool]:
     created = show is None
     if created:
         root = _site_root()
@@ -266,8 +284,7 @@ def _transcript_file(transcript, fetcher: Fetcher) -> ContentFile | None:
     return ContentFile(text.encode(), name=f"transcript{suffix}")
 
 
-def _import_episode(show: PodcastPage, data: EpisodeData, media: bool, fetcher: Fetcher,
-                    report: ImportReport) -> bool:
+def _import_episode(show: PodcastPage, data: EpisodeData, media: bool, fetcher: Fetcher, report: ImportReport) -> bool:
     """Download first, then write everything in one transaction. True if the episode is new."""
     if data.errors:
         raise EpisodeFailed("; ".join(data.errors))
@@ -294,10 +311,15 @@ def _import_episode(show: PodcastPage, data: EpisodeData, media: bool, fetcher: 
                 file = _transcript_file(transcript, fetcher)
             except (FetchFailed, EpisodeFailed, UnicodeDecodeError) as error:
                 report.warnings.append(f"{data.label}: transcript kept as a remote link: {error}")
-        transcripts.append(EpisodeTranscript(
-            file=file, url="" if file else transcript.url, media_type=transcript.media_type,
-            language=transcript.language.lower()[:20], captions=transcript.captions,
-        ))
+        transcripts.append(
+            EpisodeTranscript(
+                file=file,
+                url="" if file else transcript.url,
+                media_type=transcript.media_type,
+                language=transcript.language.lower()[:20],
+                captions=transcript.captions,
+            )
+        )
 
     with transaction.atomic():
         episode = existing or EpisodePage(guid=data.guid)
@@ -305,8 +327,12 @@ def _import_episode(show: PodcastPage, data: EpisodeData, media: bool, fetcher: 
         episode.slug = episode.slug or _unique_slug(show, episode.title, "episode")
         episode.pub_date = data.pub_date
         episode.summary = _lead(data.summary)
-        notes = nh3.clean(data.notes_html, tags=SHOW_NOTES_TAGS, attributes={"a": {"href", "title"}},
-                          url_schemes={"http", "https", "mailto"})
+        notes = nh3.clean(
+            data.notes_html,
+            tags=SHOW_NOTES_TAGS,
+            attributes={"a": {"href", "title"}},
+            url_schemes={"http", "https", "mailto"},
+        )
         episode.body = [("paragraph", notes)] if notes.strip() else []
         episode.season, episode.episode_number, episode.episode_type = data.season, data.number, data.episode_type
         episode.explicit, episode.block = data.explicit, data.block
@@ -320,8 +346,9 @@ def _import_episode(show: PodcastPage, data: EpisodeData, media: bool, fetcher: 
             episode.duration = data.duration or 0
         if image is not None:
             episode.image.save(image.name, image, save=False)
-        episode.chapters = [EpisodeChapter(start_time=c.start_time, title=c.title, url=c.url, img=c.img, toc=c.toc)
-                            for c in chapters]
+        episode.chapters = [
+            EpisodeChapter(start_time=c.start_time, title=c.title, url=c.url, img=c.img, toc=c.toc) for c in chapters
+        ]
         episode.transcripts = transcripts
         episode.persons = [EpisodePerson(**vars(person)) for person in data.persons]
         episode.soundbites = [EpisodeSoundbite(**vars(bite)) for bite in data.soundbites]

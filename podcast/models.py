@@ -89,8 +89,11 @@ class Person(models.Model):
     img = models.URLField("image URL", blank=True, help_text="An https: picture of the person.")
     href = models.URLField("web page", blank=True)
 
-    panels = [FieldRowPanel([FieldPanel("name"), FieldPanel("role"), FieldPanel("group")]), FieldPanel("img"),
-              FieldPanel("href")]
+    panels = [
+        FieldRowPanel([FieldPanel("name"), FieldPanel("role"), FieldPanel("group")]),
+        FieldPanel("img"),
+        FieldPanel("href"),
+    ]
 
     class Meta:
         abstract = True
@@ -122,7 +125,10 @@ class PodcastPage(RoutablePageMixin, Page):
     show_type = models.CharField(max_length=10, choices=ShowType.choices, default=ShowType.EPISODIC)
     copyright = models.CharField(max_length=255, blank=True)
     podcast_guid = models.CharField(
-        "podcast:guid", max_length=36, blank=True, db_index=True,
+        "podcast:guid",
+        max_length=36,
+        blank=True,
+        db_index=True,
         help_text="Computed from the feed URL on first save, then kept; an imported value wins.",
     )
     feed_locked = models.BooleanField(
@@ -144,8 +150,11 @@ class PodcastPage(RoutablePageMixin, Page):
         FieldPanel("description"),
         FieldPanel("artwork"),
         MultiFieldPanel(
-            [FieldPanel("author"), FieldRowPanel([FieldPanel("owner_name"), FieldPanel("owner_email")]),
-             FieldPanel("copyright")],
+            [
+                FieldPanel("author"),
+                FieldRowPanel([FieldPanel("owner_name"), FieldPanel("owner_email")]),
+                FieldPanel("copyright"),
+            ],
             heading="People",
         ),
         InlinePanel("categories", max_num=MAX_CATEGORIES, heading="Apple categories", label="Category"),
@@ -158,9 +167,15 @@ class PodcastPage(RoutablePageMixin, Page):
     ]
     settings_panels = Page.settings_panels + [
         MultiFieldPanel(
-            [FieldPanel("podcast_guid", read_only=True), FieldPanel("feed_locked"), FieldPanel("complete"),
-             FieldPanel("block"), FieldPanel("feed_item_limit"), FieldPanel("new_feed_url"),
-             FieldPanel("redirect_feed")],
+            [
+                FieldPanel("podcast_guid", read_only=True),
+                FieldPanel("feed_locked"),
+                FieldPanel("complete"),
+                FieldPanel("block"),
+                FieldPanel("feed_item_limit"),
+                FieldPanel("new_feed_url"),
+                FieldPanel("redirect_feed"),
+            ],
             heading="Feed",
         ),
     ]
@@ -186,7 +201,10 @@ class PodcastPage(RoutablePageMixin, Page):
     def episodes(self):
         """Episodes listeners can see: published and dated now or earlier, newest first."""
         return (
-            EpisodePage.objects.child_of(self).live().public().filter(pub_date__lte=timezone.now())
+            EpisodePage.objects.child_of(self)
+            .live()
+            .public()
+            .filter(pub_date__lte=timezone.now())
             .order_by("-pub_date", "-pk")
         )
 
@@ -255,11 +273,17 @@ class EpisodePage(DiscussionMixin, RoutablePageMixin, Page):
     summary = models.TextField(blank=True, help_text="One or two sentences for listings; the notes follow.")
     body = StreamField(BodyBlock(), blank=True, verbose_name="show notes")
     audio_file = models.FileField(
-        "media file", upload_to=audio_path, blank=True,
+        "media file",
+        upload_to=audio_path,
+        blank=True,
         help_text="MP3, M4A, MP4, M4V or MOV; size, type and duration are read from it. No media, no feed item.",
     )
-    audio_url = models.URLField("remote media URL", max_length=1000, blank=True,
-                                help_text="Kept from an import without media; an uploaded file wins.")
+    audio_url = models.URLField(
+        "remote media URL",
+        max_length=1000,
+        blank=True,
+        help_text="Kept from an import without media; an uploaded file wins.",
+    )
     audio_size = models.BigIntegerField(default=0, editable=False)
     audio_type = models.CharField(max_length=40, blank=True, editable=False)
     duration = models.PositiveIntegerField(default=0, editable=False, help_text="Seconds.")
@@ -268,13 +292,23 @@ class EpisodePage(DiscussionMixin, RoutablePageMixin, Page):
     episode_type = models.CharField(max_length=10, choices=EpisodeType.choices, default=EpisodeType.FULL)
     explicit = models.BooleanField(default=False)
     block = models.BooleanField(default=False, help_text="Hide this episode from Apple Podcasts.")
-    guid = models.CharField(max_length=255, blank=True, db_index=True,
-                            help_text="Given once and never changed, so apps never download the episode twice.")
-    image = models.FileField(upload_to=artwork_path, validators=[validate_artwork], blank=True,
-                             help_text="Optional episode artwork, same rules as the show's.")
+    guid = models.CharField(
+        max_length=255,
+        blank=True,
+        db_index=True,
+        help_text="Given once and never changed, so apps never download the episode twice.",
+    )
+    image = models.FileField(
+        upload_to=artwork_path,
+        validators=[validate_artwork],
+        blank=True,
+        help_text="Optional episode artwork, same rules as the show's.",
+    )
     image_url = models.URLField(max_length=1000, blank=True)
     chapters_file = models.FileField(
-        upload_to=chapters_path, validators=[validate_chapters_file], blank=True,
+        upload_to=chapters_path,
+        validators=[validate_chapters_file],
+        blank=True,
         help_text="A JSON chapters file; used when no chapters are entered below.",
     )
 
@@ -282,8 +316,10 @@ class EpisodePage(DiscussionMixin, RoutablePageMixin, Page):
         FieldPanel("pub_date"),
         FieldPanel("summary"),
         FieldPanel("audio_file"),
-        FieldRowPanel([FieldPanel("season"), FieldPanel("episode_number"), FieldPanel("episode_type"),
-                       FieldPanel("explicit")], heading="Numbering"),
+        FieldRowPanel(
+            [FieldPanel("season"), FieldPanel("episode_number"), FieldPanel("episode_type"), FieldPanel("explicit")],
+            heading="Numbering",
+        ),
         FieldPanel("body"),
         FieldPanel("image"),
         InlinePanel("chapters", heading="Chapters", label="Chapter"),
@@ -292,10 +328,15 @@ class EpisodePage(DiscussionMixin, RoutablePageMixin, Page):
         InlinePanel("persons", heading="Guests", label="Person"),
         InlinePanel("soundbites", heading="Soundbites", label="Soundbite"),
     ]
-    settings_panels = Page.settings_panels + [
-        MultiFieldPanel([FieldPanel("guid", read_only=True), FieldPanel("block"), FieldPanel("audio_url")],
-                        heading="Feed"),
-    ] + DiscussionMixin.discussion_panels
+    settings_panels = (
+        Page.settings_panels
+        + [
+            MultiFieldPanel(
+                [FieldPanel("guid", read_only=True), FieldPanel("block"), FieldPanel("audio_url")], heading="Feed"
+            ),
+        ]
+        + DiscussionMixin.discussion_panels
+    )
     search_fields = Page.search_fields + [index.SearchField("summary"), index.SearchField("body")]
     exclude_fields_in_copy = ["guid"]  # two episodes never share a guid
     parent_page_types = ["podcast.PodcastPage"]
@@ -383,8 +424,12 @@ class EpisodeChapter(Orderable):
 
 class EpisodeTranscript(Orderable):
     page = ParentalKey(EpisodePage, on_delete=models.CASCADE, related_name="transcripts")
-    file = models.FileField(upload_to=transcript_path, validators=[validate_transcript], blank=True,
-                            help_text="WebVTT (.vtt), SubRip (.srt) or JSON (.json).")
+    file = models.FileField(
+        upload_to=transcript_path,
+        validators=[validate_transcript],
+        blank=True,
+        help_text="WebVTT (.vtt), SubRip (.srt) or JSON (.json).",
+    )
     url = models.URLField(max_length=1000, blank=True, help_text="A remote transcript, kept from an import.")
     media_type = models.CharField(max_length=40, blank=True, editable=False)
     language = models.CharField(max_length=20, blank=True, validators=[language_code])

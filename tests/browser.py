@@ -22,6 +22,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 
+
 @pytest.fixture(scope="session")
 def browser():
     if not CHROMIUM.exists():
@@ -54,14 +55,11 @@ def pytest_runtest_makereport(item, call):
 @pytest.fixture
 def demo_site(transactional_db):
     """The demo blog. Transactional tests flush the tables, Wagtail's root page included, so rebuild it."""
-    from django.conf import settings
     from django.core.management import call_command
-    from django.utils.translation import get_supported_language_variant
-    from wagtail.models import Locale, Page
 
-    if Page.get_first_root_node() is None:
-        locale, _ = Locale.objects.get_or_create(language_code=get_supported_language_variant(settings.LANGUAGE_CODE))
-        Page.add_root(instance=Page(title="Root", slug="root", locale=locale))
+    from tests.builders import wagtail_root
+
+    wagtail_root()
     call_command("load_demo")
 
 

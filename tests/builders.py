@@ -2,15 +2,27 @@
 
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.utils import timezone
-from wagtail.models import Page, Site
+from django.utils.translation import get_supported_language_variant
+from wagtail.models import Locale, Page, Site
 
 from blog.models import Author, BlogIndexPage, BlogPage, Category
 
 
+def wagtail_root() -> Page:
+    """Wagtail's root page, rebuilt if a transactional test's flush removed it with the migration data."""
+    root = Page.get_first_root_node()
+    if root is None:
+        language = get_supported_language_variant(settings.LANGUAGE_CODE)
+        locale, _ = Locale.objects.get_or_create(language_code=language)
+        root = Page.add_root(instance=Page(title="Root", slug="root", locale=locale))
+    return root
+
+
 def make_blog_index(title: str = "Test Blog") -> BlogIndexPage:
     """A blog index that is the default site's root, at http://testserver/."""
-    root = Page.get_first_root_node()
+    root = wagtail_root()
     index = root.add_child(instance=BlogIndexPage(title=title, slug="test-blog"))
     Site.objects.all().delete()
     Site.objects.create(hostname="testserver", port=80, root_page=index, is_default_site=True, site_name=title)

@@ -13,12 +13,11 @@ from django.db import transaction
 from django.utils import timezone
 from wagtail.models import Page, Site
 
+from blog.models import Author, BlogIndexPage, BlogPage, Category
 from discussion.demo import add_seed_comments
 from linkbacks.demo import add_seed_pingbacks
 from linkbacks.signal_handlers import sending_paused
 from podcast.demo import load_demo_show
-
-from blog.models import Author, BlogIndexPage, BlogPage, Category
 
 SEED = Path(__file__).with_name("mayo-clinic-post.json")
 
@@ -116,8 +115,18 @@ def blog_index() -> BlogIndexPage:
     return index
 
 
-def publish_post(index: BlogIndexPage, *, title: str, slug: str, date: datetime, intro: str, body: list,
-                 authors: list[Author], categories: list[Category], tags: list[str]) -> tuple[BlogPage, bool]:
+def publish_post(
+    index: BlogIndexPage,
+    *,
+    title: str,
+    slug: str,
+    date: datetime,
+    intro: str,
+    body: list,
+    authors: list[Author],
+    categories: list[Category],
+    tags: list[str],
+) -> tuple[BlogPage, bool]:
     existing = BlogPage.objects.child_of(index).filter(slug=slug).first()
     if existing:
         return existing, False
@@ -142,8 +151,10 @@ def _load() -> dict:
         slug="neville-hobson",
         defaults={"name": "Neville Hobson", "bio": "Communicator, blogger and podcaster."},
     )
-    categories = {name: Category.objects.get_or_create(name=name, defaults={"slug": name.lower()})[0]
-                  for name in ("Social media", "Blogging", "Podcasting")}
+    categories = {
+        name: Category.objects.get_or_create(name=name, defaults={"slug": name.lower()})[0]
+        for name in ("Social media", "Blogging", "Podcasting")
+    }
     seed = json.loads(SEED.read_text(encoding="utf-8"))
     created = 0
     seed_post, was_created = publish_post(

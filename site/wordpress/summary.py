@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-KINDS = ("authors", "categories", "tags", "attachments", "posts", "pages", "comments", "pingbacks", "trackbacks",
-         "webmentions", "redirects", "other")
+KINDS = (
+    "authors", "users", "categories", "tags", "attachments", "posts", "pages",
+    "comments", "pingbacks", "trackbacks", "webmentions", "redirects", "other",
+)
 OUTCOMES = ("created", "updated", "unchanged", "skipped", "failed")
 
 

@@ -8,7 +8,7 @@ from tests.builders import make_author, make_category, make_post
 
 def titles(response) -> list[str]:
     html = response.content.decode()
-    return [chunk.split(">", 1)[1].split("</a>", 1)[0] for chunk in html.split('<h2><a href=')[1:]]
+    return [chunk.split(">", 1)[1].split("</a>", 1)[0] for chunk in html.split("<h2><a href=")[1:]]
 
 
 def at(year: int, month: int, day: int = 1):

@@ -23,10 +23,22 @@ def parse(response):
 def posts(blog_index):
     grace = make_author("Grace Hopper")
     news = make_category("News")
-    older = make_post(blog_index, "Older post", intro="The summary.", body="<p>Full <em>older</em> body.</p>",
-                      date=timezone.make_aware(datetime(2024, 1, 2, 9, 30)), authors=[grace], categories=[news])
-    newer = make_post(blog_index, "Newer post", body="<p>Newer body.</p>", tags=["rss"],
-                      date=timezone.make_aware(datetime(2024, 2, 3, 10, 0)))
+    older = make_post(
+        blog_index,
+        "Older post",
+        intro="The summary.",
+        body="<p>Full <em>older</em> body.</p>",
+        date=timezone.make_aware(datetime(2024, 1, 2, 9, 30)),
+        authors=[grace],
+        categories=[news],
+    )
+    newer = make_post(
+        blog_index,
+        "Newer post",
+        body="<p>Newer body.</p>",
+        tags=["rss"],
+        date=timezone.make_aware(datetime(2024, 2, 3, 10, 0)),
+    )
     return older, newer
 
 

@@ -25,31 +25,39 @@ class BlogPageTypeRules(WagtailPageTestCase):
         index = make_blog_index()
         post = make_post(index, "Preview me")
         self.login()
-        post_data = nested_form_data({
-            "title": "Preview me",
-            "slug": "preview-me",
-            "date": "2024-05-01 10:00",
-            "intro": "",
-            "body": streamfield([("paragraph", rich_text("<p>Draft words.</p>"))]),
-            "tags": "",
-            "canonical_url": "",
-            "og_title": "",
-            "og_description": "",
-            "accept_comments": "on",
-            "accept_linkbacks": "on",
-        })
+        post_data = nested_form_data(
+            {
+                "title": "Preview me",
+                "slug": "preview-me",
+                "date": "2024-05-01 10:00",
+                "intro": "",
+                "body": streamfield([("paragraph", rich_text("<p>Draft words.</p>"))]),
+                "tags": "",
+                "canonical_url": "",
+                "og_title": "",
+                "og_description": "",
+                "accept_comments": "on",
+                "accept_linkbacks": "on",
+            }
+        )
         self.assertPageIsPreviewable(post, post_data=post_data)
 
 
 @pytest.mark.django_db
 def test_post_page_shows_title_body_byline_and_tags(client, blog_index, author):
     category = make_category("Healthcare")
-    post = make_post(blog_index, "Mayo Clinic sets a high bar", body="<p>Social media in <b>healthcare</b>.</p>",
-                     authors=[author], categories=[category], tags=["social media"])
+    post = make_post(
+        blog_index,
+        "Mayo Clinic sets a high bar",
+        body="<p>Social media in <b>healthcare</b>.</p>",
+        authors=[author],
+        categories=[category],
+        tags=["social media"],
+    )
     response = client.get(post.url)
     html = response.content.decode()
     assert response.status_code == 200
-    assert "<h1 class=\"p-name\">Mayo Clinic sets a high bar</h1>" in html
+    assert '<h1 class="p-name">Mayo Clinic sets a high bar</h1>' in html
     assert "Social media in <b>healthcare</b>." in html
     assert 'href="/author/ada-writer/" rel="author">Ada Writer</a>' in html
     assert 'href="/category/healthcare/">Healthcare</a>' in html

@@ -31,8 +31,9 @@ def test_listing_query_count_does_not_grow_with_posts(client, blog_index, settin
 def test_post_page_has_a_small_constant_query_count(client, blog_index, django_assert_max_num_queries):
     authors = [make_author(f"Author {n}") for n in range(5)]
     categories = [make_category(f"Category {n}") for n in range(5)]
-    post = make_post(blog_index, "Busy post", authors=authors, categories=categories,
-                     tags=[f"tag {n}" for n in range(10)])
+    post = make_post(
+        blog_index, "Busy post", authors=authors, categories=categories, tags=[f"tag {n}" for n in range(10)]
+    )
     client.get(post.url)  # warm per-process caches (site root paths)
     with django_assert_max_num_queries(15):
         response = client.get(post.url)

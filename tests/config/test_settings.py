@@ -17,14 +17,26 @@ PRODUCTION = {
     "SECURE_HSTS_PRELOAD": "true",
 }
 # Variables the test run itself sets, which must not leak into the profiles under test.
-HARNESS = {"SECRET_KEY", "DEBUG", "DATABASE_URL", "CACHE_URL", "REDIS_URL", "SECURE_SSL_REDIRECT", "STATIC_MANIFEST",
-           "DJANGO_ALLOW_ASYNC_UNSAFE"}
+HARNESS = {
+    "SECRET_KEY",
+    "DEBUG",
+    "DATABASE_URL",
+    "CACHE_URL",
+    "REDIS_URL",
+    "SECURE_SSL_REDIRECT",
+    "STATIC_MANIFEST",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
+}
 
 
 def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
     clean = {k: v for k, v in os.environ.items() if k not in HARNESS}
     return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env={**clean, **env}, capture_output=True, text=True,
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
         timeout=120,
     )
 
@@ -66,12 +78,19 @@ def test_database_and_cache_urls_are_honoured():
         "print(s.DATABASES['default']['ENGINE'], s.DATABASES['default']['NAME'], s.CACHES['default']['BACKEND'])"
     )
     result = manage(
-        "shell", "--no-imports", "-c", code, DEBUG="true", DATABASE_URL="postgres://u:p@db.internal:5432/backchannel",
+        "shell",
+        "--no-imports",
+        "-c",
+        code,
+        DEBUG="true",
+        DATABASE_URL="postgres://u:p@db.internal:5432/backchannel",
         REDIS_URL="redis://cache.internal:6379/1",
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == [
-        "django.db.backends.postgresql", "backchannel", "django.core.cache.backends.redis.RedisCache",
+        "django.db.backends.postgresql",
+        "backchannel",
+        "django.core.cache.backends.redis.RedisCache",
     ]
 
 

@@ -5,6 +5,7 @@ import pytest
 
 from blog.models import BlogPage
 from discussion.models import Response
+
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("demo_site")]
 SEED = "Mayo Clinic sets a high bar with social media"
 

@@ -25,8 +25,9 @@ def publish(page):
     return page
 
 
-def make_show(index, title: str = "Test Show", *, slug: str = "show", artwork: bool = True, categories=("Technology",),
-              **fields) -> PodcastPage:
+def make_show(
+    index, title: str = "Test Show", *, slug: str = "show", artwork: bool = True, categories=("Technology",), **fields
+) -> PodcastPage:
     defaults = {
         "description": "A show about testing podcasts.",
         "author": "Ada Host",
@@ -44,8 +45,16 @@ def make_show(index, title: str = "Test Show", *, slug: str = "show", artwork: b
     return publish(show)
 
 
-def make_episode(show: PodcastPage, title: str = "An episode", *, seconds: float = 3, date: datetime | None = None,
-                 live: bool = True, audio: bool = True, **fields) -> EpisodePage:
+def make_episode(
+    show: PodcastPage,
+    title: str = "An episode",
+    *,
+    seconds: float = 3,
+    date: datetime | None = None,
+    live: bool = True,
+    audio: bool = True,
+    **fields,
+) -> EpisodePage:
     episode = EpisodePage(
         title=title,
         pub_date=date or timezone.now() - timedelta(hours=1),

@@ -25,16 +25,25 @@ def serve_https(index, hostname: str = "testserver") -> None:
 
 def make_full_show(index, episodes: int = 2):
     show = make_show(
-        index, "Backchannel Radio", categories=("Technology", "Arts/Books", "News/Tech News"),
-        explicit=False, copyright="Ada Host and friends",
+        index,
+        "Backchannel Radio",
+        categories=("Technology", "Arts/Books", "News/Tech News"),
+        explicit=False,
+        copyright="Ada Host and friends",
     )
     show.persons.create(name="Ada Host", role="host", href="https://ada.example/", img="https://ada.example/a.jpg")
     show.funding.create(url="https://ada.example/support", label="Support the show")
     publish(show)
     made = []
     for number in range(1, episodes + 1):
-        episode = make_episode(show, f"Talking about things {'abcdefghij'[number % 10]}", seconds=2 + number,
-                               season=1, episode_number=number, explicit=number == 2)
+        episode = make_episode(
+            show,
+            f"Talking about things {'abcdefghij'[number % 10]}",
+            seconds=2 + number,
+            season=1,
+            episode_number=number,
+            explicit=number == 2,
+        )
         episode.image = ContentFile(image_bytes(1400, fmt="JPEG"), name="episode.jpg")
         episode.chapters.create(start_time=0, title="Intro")
         episode.chapters.create(start_time=1.5, title="Main part", url="https://example.org/main")

@@ -40,8 +40,11 @@ class ClientFetcher(DictFetcher):
         if parts.hostname != self.hostname:
             return super().document(url, max_bytes)
         self.requested.append(url)
-        response = self.client.get(parts.path + (f"?{parts.query}" if parts.query else ""),
-                                   secure=parts.scheme == "https", headers={"Host": self.hostname})
+        response = self.client.get(
+            parts.path + (f"?{parts.query}" if parts.query else ""),
+            secure=parts.scheme == "https",
+            headers={"Host": self.hostname},
+        )
         if response.status_code != 200:
             raise FetchFailed(f"{url} answered with HTTP {response.status_code}.")
         return b"".join(response.streaming_content) if response.streaming else response.content

@@ -12,22 +12,41 @@ pytestmark = pytest.mark.django_db
 
 
 def show_form(**extra):
-    data = nested_form_data({
-        "title": "Admin Show", "slug": "admin-show", "description": "Made in the admin.", "language": "en",
-        "show_type": "episodic", "feed_locked": "on", "redirect_feed": "on", "action-publish": "publish",
-        "categories": inline_formset([{"category": "Arts/Books"}], max=3),
-        "persons": inline_formset([]), "funding": inline_formset([]),
-    })
+    data = nested_form_data(
+        {
+            "title": "Admin Show",
+            "slug": "admin-show",
+            "description": "Made in the admin.",
+            "language": "en",
+            "show_type": "episodic",
+            "feed_locked": "on",
+            "redirect_feed": "on",
+            "action-publish": "publish",
+            "categories": inline_formset([{"category": "Arts/Books"}], max=3),
+            "persons": inline_formset([]),
+            "funding": inline_formset([]),
+        }
+    )
     return data | extra
 
 
 def episode_form(**extra):
-    data = nested_form_data({
-        "title": "Admin episode", "slug": "admin-episode", "pub_date": "2026-06-01 10:00", "episode_type": "full",
-        "accept_comments": "on", "accept_linkbacks": "on", "action-publish": "publish",
-        "body": streamfield([]), "chapters": inline_formset([{"start_time": "0", "title": "Start"}]),
-        "transcripts": inline_formset([]), "persons": inline_formset([]), "soundbites": inline_formset([]),
-    })
+    data = nested_form_data(
+        {
+            "title": "Admin episode",
+            "slug": "admin-episode",
+            "pub_date": "2026-06-01 10:00",
+            "episode_type": "full",
+            "accept_comments": "on",
+            "accept_linkbacks": "on",
+            "action-publish": "publish",
+            "body": streamfield([]),
+            "chapters": inline_formset([{"start_time": "0", "title": "Start"}]),
+            "transcripts": inline_formset([]),
+            "persons": inline_formset([]),
+            "soundbites": inline_formset([]),
+        }
+    )
     return data | extra
 
 
@@ -47,8 +66,9 @@ def test_admin_refuses_artwork_that_apple_would_refuse(admin_client, blog_index)
 
 
 def test_admin_allows_at_most_three_categories(admin_client, blog_index):
-    data = show_form() | nested_form_data({"categories": inline_formset(
-        [{"category": c} for c in ("Arts", "History", "Technology", "Comedy")], max=3)})
+    data = show_form() | nested_form_data(
+        {"categories": inline_formset([{"category": c} for c in ("Arts", "History", "Technology", "Comedy")], max=3)}
+    )
     response = admin_client.post(f"/admin/pages/add/podcast/podcastpage/{blog_index.pk}/", data)
     assert response.status_code == 200 and not PodcastPage.objects.exists()
     assert "at most 3" in response.content.decode()

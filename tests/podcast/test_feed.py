@@ -182,7 +182,8 @@ def test_items_podcasting20_tags(channel, full_show):
     item = channel.findall("item")[0]
     transcripts = item.findall("podcast:transcript", NS)
     assert [(t.get("type"), t.get("language"), t.get("rel")) for t in transcripts] == [
-        ("text/vtt", "en", "captions"), ("application/x-subrip", "de", None)
+        ("text/vtt", "en", "captions"),
+        ("application/x-subrip", "de", None),
     ]
     assert all(t.get("url").startswith("https://testserver/media/podcast/transcripts/") for t in transcripts)
     chapters = one(item, "podcast:chapters")
@@ -198,8 +199,11 @@ def test_linked_chapters_and_transcripts_are_served_with_their_types(client, cha
     item = channel.findall("item")[0]
     chapters = client.get(one(item, "podcast:chapters").get("url"), secure=True)
     assert chapters["Content-Type"] == "application/json+chapters"
-    assert json.loads(chapters.content)["chapters"][1] == {"startTime": 1.5, "title": "Main part",
-                                                            "url": "https://example.org/main"}
+    assert json.loads(chapters.content)["chapters"][1] == {
+        "startTime": 1.5,
+        "title": "Main part",
+        "url": "https://example.org/main",
+    }
     for transcript in item.findall("podcast:transcript", NS):
         response = client.get(transcript.get("url"), secure=True)
         assert response.status_code == 200 and response["Content-Type"].startswith(transcript.get("type"))
@@ -286,14 +290,21 @@ def test_long_archives_are_split_into_rfc5005_pages(client, blog_index):
         response = client.get(path, secure=True)
         assert response.status_code == 200
         channel = parse(response.content).find("channel")
-        return ({link.get("rel"): link.get("href") for link in channel.findall("atom:link", NS)},
-                [one(item, "guid").text for item in channel.findall("item")])
+        return (
+            {link.get("rel"): link.get("href") for link in channel.findall("atom:link", NS)},
+            [one(item, "guid").text for item in channel.findall("item")],
+        )
 
     first, first_guids = links("/show/feed/")
     assert first == {"self": FEED, "first": FEED, "last": f"{FEED}?page=3", "next": f"{FEED}?page=2"}
     middle, middle_guids = links("/show/feed/?page=2")
-    assert middle == {"self": f"{FEED}?page=2", "first": FEED, "last": f"{FEED}?page=3", "prev": FEED,
-                      "next": f"{FEED}?page=3"}
+    assert middle == {
+        "self": f"{FEED}?page=2",
+        "first": FEED,
+        "last": f"{FEED}?page=3",
+        "prev": FEED,
+        "next": f"{FEED}?page=3",
+    }
     last, last_guids = links("/show/feed/?page=3")
     assert "next" not in last and last["prev"] == f"{FEED}?page=2"
     assert first_guids + middle_guids + last_guids == [e.guid for e in reversed(episodes)]
@@ -326,14 +337,15 @@ def test_a_moving_feed_can_announce_new_feed_url_before_redirecting(client, full
 
 def test_feed_is_well_formed_xml_with_hostile_titles(client, full_show):
     show, episodes = full_show
-    episodes[0].title = "Ampersands & <tags> ]]> and \"quotes\""
+    episodes[0].title = 'Ampersands & <tags> ]]> and "quotes"'
     episodes[0].body = [("paragraph", "<p>Closing ]]> inside notes</p>")]
     publish(episodes[0])
     content = client.get("/show/feed/", secure=True).content
     item = next(i for i in parse(content).iterfind("channel/item") if one(i, "guid").text == episodes[0].guid)
-    assert one(item, "title").text == "Ampersands & <tags> ]]> and \"quotes\""
-    assert "Closing ]]&gt; inside notes" in one(item, "description").text or "Closing ]]>" in one(
-        item, "description").text
+    assert one(item, "title").text == 'Ampersands & <tags> ]]> and "quotes"'
+    assert (
+        "Closing ]]&gt; inside notes" in one(item, "description").text or "Closing ]]>" in one(item, "description").text
+    )
     assert isinstance(etree.tostring(item), bytes)
 
 

@@ -37,8 +37,10 @@ def item(number: int, **overrides) -> str:
         "enclosure": f'<enclosure url="https://cdn.example/{number}.mp3" length="{number}000" type="audio/mpeg"/>',
         "extra": "",
     } | overrides
-    return (f"<item><title>{values['title']}</title>{values['guid']}{values['date']}{values['enclosure']}"
-            f"<itunes:duration>{number * 10}</itunes:duration>{values['extra']}</item>")
+    return (
+        f"<item><title>{values['title']}</title>{values['guid']}{values['date']}{values['enclosure']}"
+        f"<itunes:duration>{number * 10}</itunes:duration>{values['extra']}</item>"
+    )
 
 
 def feed(*items: str, channel: str = "", prolog: str = "") -> bytes:
@@ -46,7 +48,7 @@ def feed(*items: str, channel: str = "", prolog: str = "") -> bytes:
         f'<?xml version="1.0" encoding="UTF-8"?>{prolog}<rss version="2.0" '
         'xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd" '
         f'xmlns:podcast="https://podcastindex.org/namespace/1.0"><channel><title>Made up</title>{channel}'
-        f'{"".join(items)}</channel></rss>'
+        f"{''.join(items)}</channel></rss>"
     ).encode()
 
 
@@ -61,10 +63,14 @@ def test_raw_xml_gives_what_feedparser_loses():
     show = read_feed(FEED.read_bytes(), max_bytes=MB)
     assert show.explicit is True and show.show_type == "serial"
     assert (show.locked, show.locked_owner) == (False, "jane@elsewhere.example")
-    assert show.funding == [("https://elsewhere.example/donate", "Buy us a coffee"),
-                            ("https://elsewhere.example/members", "Become a member")]
-    assert [(p.name, p.role, p.group) for p in show.persons] == [("Jane Host", "host", "cast"),
-                                                                 ("Joe Cohost", "host", "cast")]
+    assert show.funding == [
+        ("https://elsewhere.example/donate", "Buy us a coffee"),
+        ("https://elsewhere.example/members", "Become a member"),
+    ]
+    assert [(p.name, p.role, p.group) for p in show.persons] == [
+        ("Jane Host", "host", "cast"),
+        ("Joe Cohost", "host", "cast"),
+    ]
     assert show.author == "Jane Host" and show.owner_name == "Jane"
     assert show.categories == ["Society & Culture/Documentary", "Technology"]
     episode = show.episodes[0]
@@ -72,7 +78,9 @@ def test_raw_xml_gives_what_feedparser_loses():
     assert episode.explicit is False
     assert [p.name for p in episode.persons] == ["Grace Guest", "Alan Guest"]
     assert [(t.media_type, t.language, t.captions) for t in episode.transcripts] == [
-        ("text/vtt", "en", True), ("application/x-subrip", "de", False)]
+        ("text/vtt", "en", True),
+        ("application/x-subrip", "de", False),
+    ]
     assert [(b.start_time, b.duration, b.title) for b in episode.soundbites] == [(73.0, 60.0, "The good part")]
     assert show.episodes[1].explicit is True, "an item without itunes:explicit inherits the show's"
 
@@ -85,8 +93,10 @@ def test_durations(value, seconds):
 def test_import_with_media_downloads_and_reads_everything(blog_index):
     report = run(FEED.read_bytes(), media=True)
     assert len(report.created) == 1, report.summary()
-    assert report.failed == ["episode 2 “The first one” (https://elsewhere.example/?p=1): "
-                             "https://cdn.elsewhere.example/ep1.m4a answered with HTTP 404."]
+    assert report.failed == [
+        "episode 2 “The first one” (https://elsewhere.example/?p=1): "
+        "https://cdn.elsewhere.example/ep1.m4a answered with HTTP 404."
+    ]
     show = report.show
     assert show.podcast_guid == "917393e3-1b1e-5cef-ace4-edaa54e1f810"
     assert show.artwork.name.endswith(".png") and show.artwork_url == "https://elsewhere.example/cover.png"
@@ -102,7 +112,9 @@ def test_import_with_media_downloads_and_reads_everything(blog_index):
     assert '<a href="https://example.org/"' in notes and "<script" not in notes and "onerror" not in notes
     assert [(c.start_time, c.title) for c in episode.chapters.all()] == [(0.0, "Hello"), (30.5, "Bye")]
     assert [(t.language, t.media_type, bool(t.file)) for t in episode.transcripts.all()] == [
-        ("en", "text/vtt", True), ("de", "application/x-subrip", True)]
+        ("en", "text/vtt", True),
+        ("de", "application/x-subrip", True),
+    ]
     assert episode.transcripts.first().cues()[0].text == "Hello."
     assert episode.image.name.endswith(".jpg")
     assert report.warnings == []
@@ -116,8 +128,10 @@ def test_import_without_media_keeps_remote_urls(blog_index):
     assert (first.audio_size, first.audio_type, first.duration) == (1000, "audio/x-m4a", 95)
     second = EpisodePage.objects.get(guid="elsewhere-ep-2")
     assert second.duration == 3723
-    assert [t.url for t in second.transcripts.all()] == ["https://elsewhere.example/ep2.vtt",
-                                                         "https://elsewhere.example/ep2.srt"]
+    assert [t.url for t in second.transcripts.all()] == [
+        "https://elsewhere.example/ep2.vtt",
+        "https://elsewhere.example/ep2.srt",
+    ]
     assert not report.show.artwork and report.show.artwork_url == "https://elsewhere.example/cover.png"
 
 
@@ -141,19 +155,30 @@ def test_import_into_an_existing_show(blog_index, show):
 
 def test_a_locked_feed_is_refused_without_the_ownership_flag(blog_index):
     locked = FEED.read_bytes().replace(b'">no</pc:locked>', b'">yes</pc:locked>')
-    with pytest.raises(FeedError, match=r"locked \(podcast:locked yes, owner jane@elsewhere.example\).*"
-                                        r"--i-own-this-feed"):
+    with pytest.raises(
+        FeedError,
+        match=r"locked \(podcast:locked yes, owner jane@elsewhere.example\).*"
+        r"--i-own-this-feed",
+    ):
         run(locked, media=False)
     assert not PodcastPage.objects.exists()
     assert len(run(locked, media=False, owner_confirmed=True).created) == 2
 
 
 def test_a_failing_episode_keeps_the_others_and_is_named(blog_index):
-    data = feed(*(item(n) for n in (1, 2)), item(3, date="<pubDate>sometime soon</pubDate>"),
-                item(4, enclosure=""), item(5, extra="<itunes:episode>five</itunes:episode>"), item(6))
+    data = feed(
+        *(item(n) for n in (1, 2)),
+        item(3, date="<pubDate>sometime soon</pubDate>"),
+        item(4, enclosure=""),
+        item(5, extra="<itunes:episode>five</itunes:episode>"),
+        item(6),
+    )
     report = run(data, media=False)
-    assert report.created == ["episode 1 “Episode b” (ep-1)", "episode 2 “Episode c” (ep-2)",
-                              "episode 6 “Episode g” (ep-6)"]
+    assert report.created == [
+        "episode 1 “Episode b” (ep-1)",
+        "episode 2 “Episode c” (ep-2)",
+        "episode 6 “Episode g” (ep-6)",
+    ]
     assert report.failed == [
         "episode 4 “Episode e” (ep-4): it has no enclosure (no media to import)",
         "episode 5 “Episode f” (ep-5): itunes:episode “five” is not a whole number",
@@ -168,8 +193,9 @@ def test_a_failed_download_leaves_no_half_written_episode(blog_index):
     resources["https://cdn.example/2.mp3"] = b"not audio at all" * 10
     report = run(data, DictFetcher(resources), media=True)
     assert len(report.created) == 2
-    assert report.failed == ["episode 2 “Episode c” (ep-2): “episode-c.mp3” could not be read as audio/mpeg; "
-                             "upload a real media file."]
+    assert report.failed == [
+        "episode 2 “Episode c” (ep-2): “episode-c.mp3” could not be read as audio/mpeg; upload a real media file."
+    ]
     assert set(EpisodePage.objects.values_list("guid", flat=True)) == {"ep-1", "ep-3"}
 
 
@@ -220,8 +246,9 @@ def test_a_moved_feed_is_followed_once(blog_index):
     fetcher = DictFetcher({"https://old.example/feed.xml": old, "https://new.example/feed.xml": new})
     report = import_source("https://old.example/feed.xml", fetcher=fetcher, media=False)
     assert len(report.created) == 1
-    assert report.warnings[0] == ("https://old.example/feed.xml says the feed moved to https://new.example/feed.xml; "
-                                  "imported from there.")
+    assert report.warnings[0] == (
+        "https://old.example/feed.xml says the feed moved to https://new.example/feed.xml; imported from there."
+    )
 
 
 def test_only_http_urls_or_files_are_read():
@@ -271,6 +298,10 @@ def test_a_transcript_that_cannot_be_fetched_stays_a_remote_link(blog_index):
     report = run(FEED.read_bytes(), DictFetcher(resources), media=True)
     episode = EpisodePage.objects.get(guid="elsewhere-ep-2")
     assert [(bool(t.file), t.url) for t in episode.transcripts.all()] == [
-        (True, ""), (False, "https://elsewhere.example/ep2.srt")]
-    assert "transcript kept as a remote link: https://elsewhere.example/ep2.srt answered with HTTP 404." in (
-        report.warnings[0])
+        (True, ""),
+        (False, "https://elsewhere.example/ep2.srt"),
+    ]
+    assert (
+        "transcript kept as a remote link: https://elsewhere.example/ep2.srt answered with HTTP 404."
+        in (report.warnings[0])
+    )

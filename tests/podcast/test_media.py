@@ -177,8 +177,12 @@ def test_no_media_route_when_uploads_live_in_object_storage(settings):
 
 
 @hypothesis_settings(max_examples=100, deadline=None)
-@given(size=st.integers(1, 10_000), first=st.integers(0, 20_000), last=st.integers(0, 20_000) | st.none(),
-       suffix=st.booleans())
+@given(
+    size=st.integers(1, 10_000),
+    first=st.integers(0, 20_000),
+    last=st.integers(0, 20_000) | st.none(),
+    suffix=st.booleans(),
+)
 def test_parse_range_always_answers_a_slice_inside_the_file_or_416(size, first, last, suffix):
     header = f"bytes=-{first}" if suffix else f"bytes={first}-{'' if last is None else last}"
     try:

@@ -96,8 +96,9 @@ def test_artwork_within_apples_limits_passes(size):
 
 
 def test_artwork_is_checked_on_the_show(blog_index):
-    show = PodcastPage(title="Small art", slug="small", description="x", artwork=ContentFile(image_bytes(600),
-                                                                                            name="a.png"))
+    show = PodcastPage(
+        title="Small art", slug="small", description="x", artwork=ContentFile(image_bytes(600), name="a.png")
+    )
     with pytest.raises(ValidationError) as error:
         show.full_clean()
     assert "artwork" in error.value.message_dict

@@ -19,8 +19,9 @@ def episode(show):
     episode = make_episode(show, "Talking shop", season=2, episode_number=7, seconds=3)
     episode.chapters.create(start_time=0, title="Intro")
     episode.chapters.create(start_time=1.5, title="Interview")
-    episode.transcripts.create(file=ContentFile((FIXTURES / "episode.vtt").read_bytes(), name="t.vtt"),
-                               language="en", captions=True)
+    episode.transcripts.create(
+        file=ContentFile((FIXTURES / "episode.vtt").read_bytes(), name="t.vtt"), language="en", captions=True
+    )
     episode.persons.create(name="Grace Guest", role="guest", href="https://grace.example/")
     return publish(episode)
 
@@ -66,8 +67,10 @@ def test_uploaded_chapters_file_is_used_when_none_are_edited(client, show):
 
 def test_show_page_lists_episodes_and_advertises_its_feed(client, show, episode):
     html = client.get(show.url).content.decode()
-    assert ('<link rel="alternate" type="application/rss+xml" title="Test Show (podcast)" '
-            'href="http://testserver/show/feed/">') in html
+    assert (
+        '<link rel="alternate" type="application/rss+xml" title="Test Show (podcast)" '
+        'href="http://testserver/show/feed/">'
+    ) in html
     assert "Talking shop" in html and "0:03" in html
 
 

@@ -28,8 +28,9 @@ def snapshot(show: PodcastPage) -> dict:
             "size": episode.audio_size,
             "numbers": (episode.season, episode.episode_number, episode.episode_type, episode.explicit),
             "persons": [(p.name, p.role, p.group, p.href) for p in episode.persons.all()],
-            "transcripts": [(t.language, t.media_type, t.captions, [c.text for c in t.cues()])
-                            for t in episode.transcripts.all()],
+            "transcripts": [
+                (t.language, t.media_type, t.captions, [c.text for c in t.cues()]) for t in episode.transcripts.all()
+            ],
             "chapters": episode.chapter_list(),
             "soundbites": [(s.start_time, s.duration, s.title) for s in episode.soundbites.all()],
             "summary": episode.summary,
@@ -67,8 +68,9 @@ def test_export_then_import_gives_the_same_podcast(client, blog_index, settings)
     resources = {url: mirror.document(url, 10_000_000) for url in linked_urls(exported)}
     show.delete()
 
-    report = import_show(read_feed(exported, max_bytes=10_000_000), fetcher=DictFetcher(resources),
-                         owner_confirmed=True)
+    report = import_show(
+        read_feed(exported, max_bytes=10_000_000), fetcher=DictFetcher(resources), owner_confirmed=True
+    )
 
     assert report.failed == [] and report.warnings == [] and len(report.created) == 3, report.summary()
     assert snapshot(report.show) == before
@@ -81,8 +83,7 @@ def test_a_show_exported_twice_imports_idempotently(client, blog_index, settings
     show, _ = make_full_show(blog_index, episodes=2)
     exported = client.get("/show/feed/", secure=True, headers={"Host": "podcast.example"}).content
     fetcher = ClientFetcher(client, hostname="podcast.example")
-    report = import_show(read_feed(exported, max_bytes=10_000_000), fetcher=fetcher, owner_confirmed=True,
-                         media=False)
+    report = import_show(read_feed(exported, max_bytes=10_000_000), fetcher=fetcher, owner_confirmed=True, media=False)
     assert report.show.pk == show.pk, "the podcast:guid finds the same show"
     assert (len(report.created), len(report.updated)) == (0, 2)
     assert EpisodePage.objects.count() == 2
@@ -92,9 +93,7 @@ def test_a_show_exported_twice_imports_idempotently(client, blog_index, settings
 def local_podcast_host(tmp_path):
     """A real HTTP server on 127.0.0.1 holding a feed and its audio: the import's fetch path end to end."""
     (tmp_path / "ep.mp3").write_bytes(silent_mp3(5))
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(tmp_path))
-    )
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(tmp_path)))
     base = f"http://127.0.0.1:{server.server_address[1]}"
     (tmp_path / "feed.xml").write_text(
         '<?xml version="1.0"?><rss version="2.0" xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd">'

@@ -33,7 +33,10 @@ def test_publish_posts_a_form_encoded_ping_to_every_hub():
     for request in hubs.requests:
         assert request.method == "POST"
         assert request.headers["Content-Type"] == "application/x-www-form-urlencoded"
-        assert parse_qs(request.content.decode()) == {"hub.mode": ["publish"], "hub.url": ["https://testserver/show/feed/"]}
+        assert parse_qs(request.content.decode()) == {
+            "hub.mode": ["publish"],
+            "hub.url": ["https://testserver/show/feed/"],
+        }
 
 
 def test_a_failing_hub_is_named_and_the_others_still_get_pinged():
@@ -43,8 +46,9 @@ def test_a_failing_hub_is_named_and_the_others_still_get_pinged():
     assert len(hubs.requests) == 2
 
 
-def test_publishing_an_episode_pings_the_configured_hubs_once(show, settings, monkeypatch,
-                                                              django_capture_on_commit_callbacks):
+def test_publishing_an_episode_pings_the_configured_hubs_once(
+    show, settings, monkeypatch, django_capture_on_commit_callbacks
+):
     settings.PODCAST_WEBSUB_HUBS = HUBS[:1]
     hubs = Hubs()
     monkeypatch.setattr(websub, "make_client", hubs.client)

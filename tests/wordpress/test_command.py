@@ -87,3 +87,14 @@ def test_missing_file(blog_index, tmp_path):
 def test_into_by_slug(blog_index, small_export):
     run(small_export, "--into", blog_index.slug, "--no-media")
     assert BlogPage.objects.get().get_parent().pk == blog_index.pk
+
+
+def test_users_option_creates_passwordless_users_once(blog_index, small_export, django_user_model):
+    output = run(small_export, "--users")
+    user = django_user_model.objects.get(username="admin")
+    assert not user.has_usable_password()
+    assert [line.split() for line in output.splitlines() if line.startswith("users")] == [
+        ["users", "1", "0", "0", "0", "0"]
+    ]
+    run(small_export, "--users")
+    assert django_user_model.objects.filter(username="admin").count() == 1

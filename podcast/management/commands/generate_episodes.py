@@ -33,12 +33,21 @@ class Command(BaseCommand):
         now = timezone.now()
         with transaction.atomic():
             for number in range(existing + 1, existing + count + 1):
-                target.add_child(instance=EpisodePage(
-                    title=f"Generated episode {number}", slug=f"generated-{number}", live=True,
-                    first_published_at=now, last_published_at=now,
-                    pub_date=now - timedelta(hours=number), summary=f"Episode {number}, generated for benchmarks.",
-                    body=[("paragraph", f"<p>Show notes for episode {number}.</p>")], episode_number=number,
-                    audio_url=f"{settings.SITE_URL}/media/generated/{number}.mp3", audio_size=48_000_000,
-                    audio_type="audio/mpeg", duration=3000,
-                ))
+                target.add_child(
+                    instance=EpisodePage(
+                        title=f"Generated episode {number}",
+                        slug=f"generated-{number}",
+                        live=True,
+                        first_published_at=now,
+                        last_published_at=now,
+                        pub_date=now - timedelta(hours=number),
+                        summary=f"Episode {number}, generated for benchmarks.",
+                        body=[("paragraph", f"<p>Show notes for episode {number}.</p>")],
+                        episode_number=number,
+                        audio_url=f"{settings.SITE_URL}/media/generated/{number}.mp3",
+                        audio_size=48_000_000,
+                        audio_type="audio/mpeg",
+                        duration=3000,
+                    )
+                )
         self.stdout.write(f"Added {count} episodes to “{target.title}” ({existing + count} in all).")

@@ -20,14 +20,22 @@ class Command(BaseCommand):
         parser.add_argument("--into", metavar="SHOW", help="Slug or id of an existing show to import into.")
         parser.add_argument("--no-media", action="store_true", help="Keep remote media URLs; download nothing.")
         parser.add_argument("--dry-run", action="store_true", help="Read and check the feed; change nothing.")
-        parser.add_argument("--i-own-this-feed", action="store_true", dest="owner_confirmed",
-                            help="Import a feed marked podcast:locked yes; only if it is yours.")
+        parser.add_argument(
+            "--i-own-this-feed",
+            action="store_true",
+            dest="owner_confirmed",
+            help="Import a feed marked podcast:locked yes; only if it is yours.",
+        )
 
     def handle(self, source, into=None, no_media=False, dry_run=False, owner_confirmed=False, **options):
         show = self._show(into) if into else None
         try:
             report = import_source(
-                source, into=show, media=not no_media, dry_run=dry_run, owner_confirmed=owner_confirmed,
+                source,
+                into=show,
+                media=not no_media,
+                dry_run=dry_run,
+                owner_confirmed=owner_confirmed,
                 progress=lambda episodes: tqdm(episodes, desc="Episodes", unit="episode", leave=False),
             )
         except (FeedError, FetchFailed) as error:

@@ -18,7 +18,9 @@ class Command(BaseCommand):
             return
         password = secrets.token_urlsafe(12)
         User.objects.create_superuser(username=username, email=email, password=password)
-        self.stdout.write(self.style.SUCCESS(
-            f"Created admin account. Sign in at /admin/ as {username!r} with password: {password}\n"
-            "This password is shown only once: keep it somewhere safe."
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Created admin account. Sign in at /admin/ as {username!r} with password: {password}\n"
+                "This password is shown only once: keep it somewhere safe."
+            )
+        )

@@ -26,8 +26,13 @@ class Command(BaseCommand):
         now = timezone.now()
         for n in tqdm(range(count), desc="posts", unit="post", disable=None):
             with transaction.atomic():
-                post = BlogPage(title=f"Generated post {start + n + 1}", date=now - timedelta(hours=n),
-                                intro="A generated post.", body=[("paragraph", PARAGRAPH)] * 4, live=True)
+                post = BlogPage(
+                    title=f"Generated post {start + n + 1}",
+                    date=now - timedelta(hours=n),
+                    intro="A generated post.",
+                    body=[("paragraph", PARAGRAPH)] * 4,
+                    live=True,
+                )
                 index.add_child(instance=post)
                 post.tags.set(["generated", f"batch-{n // 100}"])
         self.stdout.write(self.style.SUCCESS(f"Created {count} posts; {BlogPage.objects.count()} in total."))

@@ -8,7 +8,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         counts = load()
-        self.stdout.write(self.style.SUCCESS(
-            f"Demo content ready: {counts['posts_created']} post(s) and {counts['responses_created']} response(s) "
-            f"created, {counts['posts_total']} posts in total; the podcast is at /podcast/."
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo content ready: {counts['posts_created']} post(s) and {counts['responses_created']} response(s) "
+                f"created, {counts['posts_total']} posts in total; the podcast is at /podcast/."
+            )
+        )

@@ -25,10 +25,16 @@ class Command(BaseCommand):
             help="Map WordPress logins to authors: 'login=Name' pairs (comma-separated, repeatable) or a file with "
             "one pair per line. Name is an existing author's slug or name, or the name of a new author.",
         )
+        parser.add_argument(
+            "--users",
+            action="store_true",
+            help="Also create a user for each WordPress login, without a password (they set one through "
+            "'Forgot password'); existing usernames are left as they are.",
+        )
         parser.add_argument("--no-media", action="store_true", help="Leave images and files on the old site.")
         parser.add_argument("--dry-run", action="store_true", help="Report what would change and write nothing.")
 
-    def handle(self, *args, export, into, authors, no_media, dry_run, **options):
+    def handle(self, *args, export, into, authors, users, no_media, dry_run, **options):
         try:
             author_map = parse_author_map(authors)
             index = default_blog_index(into)
@@ -41,7 +47,7 @@ class Command(BaseCommand):
         except wxr.WXRError as exc:
             raise CommandError(str(exc)) from None
         summary = import_wordpress(
-            parsed, into=index, authors=author_map, fetch_media=not no_media, dry_run=dry_run,
+            parsed, into=index, authors=author_map, fetch_media=not no_media, users=users, dry_run=dry_run,
             progress=options["verbosity"] > 0,
         )
         self.stdout.write(summary.table())
