@@ -20,6 +20,7 @@ from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -39,7 +40,7 @@ from . import content, media
 from .models import ImportedObject, StandardPage
 from .redirects import Redirects, entry_paths, path_of, responses_feed, site_feed
 from .summary import Summary
-from .wxr import WPComment, WPItem, WXRExport
+from .wxr import WPAuthor, WPComment, WPItem, WXRExport
 
 logger = logging.getLogger(__name__)
 
@@ -149,10 +150,12 @@ class Importer:
         *,
         authors: dict[str, str] | None = None,
         fetch_media: bool = True,
+        users: bool = False,
         dry_run: bool = False,
         progress: bool = False,
     ):
         self.export = export
+        self.users = users
         self.index = index
         self.site = index.get_site()
         self.source = short_key(export.site_url, 200)
@@ -234,6 +237,24 @@ class Importer:
             name = plain(author.display_name if author else "") or login
             email = author.email if author else ""
             self.authors[login] = self.author(login, name, email)
+            if self.users:
+                self.user(login, author)
+
+    def user(self, login: str, author: WPAuthor | None) -> None:
+        """A user per WordPress login, without a password (they choose one through "Forgot password")."""
+        username = login[:150]
+        if get_user_model().objects.filter(username=username).exists():
+            self.summary.tally("users", "unchanged")
+            return
+        user = get_user_model()(
+            username=username,
+            email=valid(author.email if author else "", validate_email),
+            first_name=plain(author.first_name if author else "")[:150],
+            last_name=plain(author.last_name if author else "")[:150],
+        )
+        user.set_unusable_password()
+        user.save()
+        self.summary.tally("users", "created")
 
     def author(self, login: str, name: str, email: str) -> Author:
         if login in self.author_map:
@@ -814,10 +835,13 @@ def import_wordpress(
     into: BlogIndexPage | None = None,
     authors: dict[str, str] | None = None,
     fetch_media: bool = True,
+    users: bool = False,
     dry_run: bool = False,
     progress: bool = False,
 ) -> Summary:
     """Import a parsed export; with ``dry_run`` everything is rolled back and the summary says what would change."""
     index = into or default_blog_index()
-    importer = Importer(export, index, authors=authors, fetch_media=fetch_media, dry_run=dry_run, progress=progress)
+    importer = Importer(
+        export, index, authors=authors, fetch_media=fetch_media, users=users, dry_run=dry_run, progress=progress
+    )
     return importer.run()
