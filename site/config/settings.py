@@ -86,6 +86,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "config.proxy.ForwardedClientMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -242,6 +243,17 @@ DISCUSSION_RECHECK_DAYS = env_int("DISCUSSION_RECHECK_DAYS", 15)
 
 # Linkbacks fetch only public addresses; these CIDRs are let through too (tests, local demos: 127.0.0.0/8).
 LINKBACK_ALLOWED_NETWORKS = env_list("LINKBACK_ALLOWED_NETWORKS", "")
+LINKBACK_FETCH_TIMEOUT = float(os.environ.get("LINKBACK_FETCH_TIMEOUT", "3.0"))  # seconds per network operation
+LINKBACK_FETCH_DEADLINE = float(os.environ.get("LINKBACK_FETCH_DEADLINE", "5.0"))  # seconds for a whole fetch
+LINKBACK_FETCH_MAX_BYTES = env_int("LINKBACK_FETCH_MAX_BYTES", 1_000_000)
+LINKBACK_FETCH_MAX_REDIRECTS = env_int("LINKBACK_FETCH_MAX_REDIRECTS", 5)
+LINKBACK_RATE_PER_IP = os.environ.get("LINKBACK_RATE_PER_IP", "20/60")  # attempts / seconds
+LINKBACK_RATE_PER_SOURCE_HOST = os.environ.get("LINKBACK_RATE_PER_SOURCE_HOST", "10/60")
+LINKBACK_SEND_ON_PUBLISH = env_bool("LINKBACK_SEND_ON_PUBLISH", True)
+
+# Behind a reverse proxy, how many proxies append to X-Forwarded-For; the client address is then taken
+# from that header (for flood control, rate limits and Akismet) instead of the proxy's own address.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 
 BLOG_POSTS_PER_PAGE = env_int("BLOG_POSTS_PER_PAGE", 10)
 FEED_ITEMS = env_int("FEED_ITEMS", 20)
