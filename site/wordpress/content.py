@@ -27,12 +27,13 @@ INLINE_TAGS = {
     "img", "ins", "kbd", "mark", "q", "s", "samp", "small", "span", "strike", "strong", "sub", "sup", "time", "tt",
     "u", "var", "wbr",
 }
-FLATTENED_TAGS = {"div", "section", "article", "main", "aside", "header", "footer", "center", "span"}
+FLATTENED_TAGS = {"div", "section", "article", "main", "aside", "header", "footer", "center"}
 UNSAFE_TAGS = {"script", "style", "iframe", "object", "embed", "form", "input", "button", "textarea", "select", "frame"}
+# Shortcodes of WordPress and Jetpack that have no block here: kept as text, and said so.
 KNOWN_SHORTCODES = {
     "audio", "video", "playlist", "wpvideo", "youtube", "vimeo", "soundcloud", "spotify", "tweet", "instagram",
     "googlemaps", "slideshow", "contact-form", "contact-field", "archives", "sitemap", "code", "sourcecode",
-    "latex", "polldaddy", "recipe", "portfolio", "testimonials", "wp_caption", "gallery", "caption", "embed",
+    "latex", "polldaddy", "recipe", "portfolio", "testimonials",
 }
 DYNAMIC_BLOCKS = {
     "archives", "calendar", "categories", "latest-comments", "latest-posts", "rss", "search", "tag-cloud",
@@ -405,10 +406,8 @@ class _Converter:
             element.tail = None
             if not tag:  # comments, processing instructions
                 pass
-            elif tag in INLINE_TAGS and not self.standalone_image(element, attachment_id, inline_only=True):
+            elif tag in INLINE_TAGS and _lone_image(element, inline_only=True) is None:
                 run.append(lxml.html.tostring(element, encoding="unicode"))
-            elif tag in INLINE_TAGS:
-                flush()
             else:
                 flush()
                 self.element(element, attachment_id)
@@ -418,7 +417,9 @@ class _Converter:
 
     def element(self, element, attachment_id: str | None = None) -> None:
         tag = element.tag
-        if self.standalone_image(element, attachment_id):
+        img = _lone_image(element)
+        if img is not None:
+            self.image(attachment_id or _wp_image_id(img), img.get("src"), img.get("alt", ""), "")
             return
         if tag in ("p", "h2", "h3", "h4", "ul", "ol", "hr"):
             self.rich_text(lxml.html.tostring(element, encoding="unicode"))
@@ -447,21 +448,10 @@ class _Converter:
         else:
             self.keep_html(lxml.html.tostring(element, encoding="unicode"), f"<{tag}>")
 
-    def standalone_image(self, element, attachment_id: str | None, inline_only: bool = False) -> bool:
-        """An <img> (perhaps in a link or a paragraph of its own) with no text around it becomes an image block."""
-        images = element.xpath("descendant-or-self::img")
-        if len(images) != 1 or _text(element) or element.tag not in ("img", "a", "p", "span", "figure"):
-            return False
-        if inline_only and element.tag not in ("img", "a"):
-            return False
-        img = images[0]
-        self.image(attachment_id or _wp_image_id(img), img.get("src"), img.get("alt", ""), "")
-        return True
-
     def rich_text(self, markup: str) -> None:
         markup = self.players_to_links(self.localise_images(markup))
         extra = _tags(markup) - EDITOR_TAGS - {"img"}
-        removed = (_tags(markup) & UNSAFE_TAGS)
+        removed = _tags(markup) & UNSAFE_TAGS
         clean = sanitise(markup)
         if removed:
             self.result.note(f"unsafe markup removed: {', '.join(sorted(f'<{t}>' for t in removed))}")
@@ -557,6 +547,15 @@ def _embeddable(url: str) -> bool:
     from wagtail.embeds.finders import get_finders
 
     return any(finder.accept(url) for finder in get_finders())
+
+
+def _lone_image(element, inline_only: bool = False):
+    """The <img> of an element that is only an image (perhaps in a link or a paragraph of its own)."""
+    images = element.xpath("descendant-or-self::img")
+    allowed = ("img", "a") if inline_only else ("img", "a", "p", "span", "figure")
+    if len(images) != 1 or _text(element) or element.tag not in allowed:
+        return None
+    return images[0]
 
 
 def _fragment(markup: str):

@@ -202,3 +202,9 @@ def test_reusable_blocks_are_written_out_where_they_are_used():
     assert result.blocks == [{"type": "paragraph", "value": "<p>Shared words.</p>"}]
     assert result.notes == ["reusable block 43 includes itself; written out once"]
     assert convert('<!-- wp:block {"ref":7} /-->').notes == ["reusable block 7 is not in the export"]
+
+
+def test_an_image_between_lines_of_text_keeps_its_place():
+    result = convert('Before the picture\n<img src="https://old.example/photo.jpg" alt="P">\nafter it.', Library())
+    assert types(result) == ["paragraph", "image", "paragraph"]
+    assert "Before" in result.blocks[0]["value"] and "after it." in result.blocks[2]["value"]
