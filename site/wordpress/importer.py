@@ -220,10 +220,17 @@ class Importer:
         content_type = ContentType.objects.get_for_model(obj, for_concrete_model=False)
         if mapping is None:
             mapping = ImportedObject(source=self.source, kind=kind, wp_id=wp_id)
-        mapping.wp_id, mapping.content_type, mapping.object_id = wp_id, content_type, obj.pk
-        mapping.guid = guid if guid in self.unique_guids and len(guid) <= 500 else ""
-        mapping.fingerprint = fp
-        mapping.save()
+        wanted = {
+            "wp_id": wp_id,
+            "content_type_id": content_type.pk,
+            "object_id": obj.pk,
+            "guid": guid if guid in self.unique_guids and len(guid) <= 500 else "",
+            "fingerprint": fp,
+        }
+        if mapping.pk is None or any(getattr(mapping, key) != value for key, value in wanted.items()):
+            for key, value in wanted.items():
+                setattr(mapping, key, value)
+            mapping.save()
         self.mappings[(kind, wp_id)] = mapping
 
     # authors -------------------------------------------------------------------------------------

@@ -36,7 +36,7 @@ def snapshot():
         "authors": Author.objects.count(),
         "categories": Category.objects.count(),
         "tags": Tag.objects.count(),
-        "mappings": ImportedObject.objects.count(),
+        "mappings": list(ImportedObject.objects.order_by("pk").values_list("pk", "imported_at")),
     }
 
 
