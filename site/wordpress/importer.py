@@ -463,7 +463,7 @@ class Importer:
                 f"post type {post_type!r} is not imported")
             for _ in range(number):
                 self.summary.tally("other", "skipped", post_type, why)
-        entries.sort(key=lambda i: (i.post_type != "page", self.depth(i), numeric_id(i.post_id)))
+        entries.sort(key=lambda i: (i.post_type != "page", self.depth(i), i.menu_order, numeric_id(i.post_id)))
         for item in self.bar(entries, "Posts"):
             self.import_entry(item)
 
@@ -538,6 +538,10 @@ class Importer:
             "status": item.status,
             "password": item.password,
             "date": date.isoformat(),
+            # Yoast SEO's fields, when the blog used it (titles with %%variables%% are templates, not titles)
+            "seo_title": "" if "%%" in item.meta.get("_yoast_wpseo_title", "") else plain(
+                item.meta.get("_yoast_wpseo_title", ""))[:255],
+            "search_description": plain(item.meta.get("_yoast_wpseo_metadesc", "")),
         }
         if item.post_type == "post":
             thumbnail = item.meta.get("_thumbnail_id", "")
@@ -592,6 +596,7 @@ class Importer:
         page.slug = self.sibling_slug(parent, values["slug"], page)
         page.body = values["body"]
         page.accept_comments, page.accept_linkbacks = values["accept_comments"], values["accept_linkbacks"]
+        page.seo_title, page.search_description = values["seo_title"], values["search_description"]
         if kind == "post":
             page.date, page.intro = date, values["intro"][:5000]
             page.featured_image_id, page.attachment_id = values["featured_image"], values["attachment"]

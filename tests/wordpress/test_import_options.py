@@ -123,3 +123,13 @@ def test_long_term_slugs_fit_their_columns(blog_index, export):
                      into=blog_index)
     assert len(Tag.objects.get(name="A tag with a very long slug").slug) <= 100
     assert len(Category.objects.get(name="A category with a very long slug").slug) <= 200
+
+
+def test_yoast_title_and_description_become_the_pages_seo_fields(blog_index, export):
+    with_seo = dataclasses.replace(item(export, "993"), meta={
+        "_yoast_wpseo_title": "Excerpts, explained", "_yoast_wpseo_metadesc": "How excerpts work &amp; why."})
+    templated = dataclasses.replace(item(export, "1148"), meta={"_yoast_wpseo_title": "%%title%% %%sep%% %%sitename%%"})
+    import_wordpress(dataclasses.replace(export, items=[with_seo, templated]), into=blog_index, fetch_media=False)
+    page = imported("post", "993")
+    assert (page.seo_title, page.search_description) == ("Excerpts, explained", "How excerpts work & why.")
+    assert imported("post", "1148").seo_title == ""
