@@ -170,6 +170,8 @@ def _load() -> dict:
     )
     created += was_created
     responses = add_seed_comments(seed_post, seed) + add_seed_pingbacks(seed_post, seed)
+    if responses:  # the seed's responses came the day after the post, not today
+        seed_post.responses.update(created_at=seed_post.date + timedelta(days=1))
     start = timezone.now() - timedelta(days=30)
     for offset, spec in enumerate(EXTRA_POSTS):
         _, was_created = publish_post(
