@@ -202,7 +202,7 @@ class Importer:
             self.import_site_redirects()
 
     def bar(self, iterable, description: str):
-        return tqdm(iterable, desc=description, unit="item", disable=not self.progress, leave=False)
+        return tqdm(iterable, desc=description, unit="item", disable=not self.progress)
 
     # mapping -------------------------------------------------------------------------------------
 

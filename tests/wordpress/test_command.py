@@ -98,3 +98,8 @@ def test_users_option_creates_passwordless_users_once(blog_index, small_export, 
     ]
     run(small_export, "--users")
     assert django_user_model.objects.filter(username="admin").count() == 1
+
+
+def test_progress_bar_runs_on_stderr(blog_index, small_export, capsys):
+    call_command("import_wordpress", str(small_export), stdout=io.StringIO())
+    assert "Posts: 100%" in capsys.readouterr().err
