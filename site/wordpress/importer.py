@@ -612,11 +612,13 @@ class Importer:
         return page, "created" if created else "updated"
 
     def sibling_slug(self, parent: Page, base: str, page: Page) -> str:
-        if page.pk and (page.slug == base or page.slug.startswith(base + "-")):
-            return page.slug
+        """The WordPress slug, unless a sibling has it or it would shadow a blog route (``feed``, ``2012``)."""
+        if page.pk and re.fullmatch(rf"{re.escape(base)}(-\d+)?", page.slug):
+            return page.slug  # keep the address it already has
         reserved = parent.specific_class is BlogIndexPage and (base in RESERVED_SLUGS or re.fullmatch(r"\d{4}", base))
-        slug, n = (f"{base}-2", 3) if reserved else (base, 2)
-        while not Page._slug_is_available(slug, parent, page):
+        siblings = parent.get_children().exclude(pk=page.pk) if page.pk else parent.get_children()
+        slug, n = (f"{base[:240]}-2", 3) if reserved else (base, 2)
+        while siblings.filter(slug=slug).exists():
             slug, n = f"{base[:240]}-{n}", n + 1
         return slug
 

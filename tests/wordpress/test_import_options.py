@@ -133,3 +133,11 @@ def test_yoast_title_and_description_become_the_pages_seo_fields(blog_index, exp
     page = imported("post", "993")
     assert (page.seo_title, page.search_description) == ("Excerpts, explained", "How excerpts work & why.")
     assert imported("post", "1148").seo_title == ""
+
+
+def test_slugs_that_would_shadow_blog_routes_or_siblings_are_changed(blog_index, export):
+    feed = dataclasses.replace(item(export, "993"), post_name="feed")
+    year = dataclasses.replace(item(export, "996"), post_name="2012")
+    twin = dataclasses.replace(item(export, "1000"), post_name="feed")
+    import_wordpress(dataclasses.replace(export, items=[feed, year, twin]), into=blog_index, fetch_media=False)
+    assert [imported("post", pid).slug for pid in ("993", "996", "1000")] == ["feed-2", "2012-2", "feed-3"]
