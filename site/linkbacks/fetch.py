@@ -5,7 +5,8 @@ backend: each TCP connection (the first request and every redirect hop) resolves
 refuses unless every address is public or inside ``settings.LINKBACK_ALLOWED_NETWORKS``, and then
 connects to the vetted address, so DNS rebinding between check and connect is not possible. The
 original host name still goes to TLS, so SNI and certificate checks are unchanged. Each fetch has a
-per-operation timeout plus an overall deadline that also bounds sources trickling bytes slowly.
+per-operation timeout plus an overall deadline that also bounds DNS lookups and sources trickling
+bytes slowly.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import ipaddress
 import re
 import socket
+import threading
 import time
 import typing
 from dataclasses import dataclass
@@ -147,6 +149,27 @@ def resolve(host: str, port: int) -> list[str]:
     return list(dict.fromkeys(info[4][0] for info in infos))
 
 
+def resolve_within(host: str, port: int, seconds: float) -> list[str]:
+    """``resolve`` bounded in time: getaddrinfo has no timeout of its own and can hang far past the
+    fetch's deadline, so it runs in a daemon thread that is abandoned (left to finish alone) when late."""
+    outcome: dict[str, typing.Any] = {}
+
+    def run() -> None:
+        try:
+            outcome["addresses"] = resolve(host, port)
+        except BaseException as exc:  # handed to the caller's thread below
+            outcome["error"] = exc
+
+    worker = threading.Thread(target=run, name=f"linkbacks-resolve-{host}", daemon=True)
+    worker.start()
+    worker.join(seconds)
+    if worker.is_alive():
+        raise Unreachable(f"The host {host} could not be resolved within {seconds:.3g} seconds.")
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["addresses"]
+
+
 # --- the guarded transport ------------------------------------------------------------------------
 
 
@@ -215,7 +238,7 @@ class _GuardedBackend(httpcore.NetworkBackend):
 
     def connect_tcp(self, host, port, timeout=None, local_address=None, socket_options=None):
         try:
-            addresses = resolve(host, port)
+            addresses = resolve_within(host, port, self.deadline.clamp(timeout))
         except (socket.gaierror, UnicodeError) as exc:
             raise Unreachable(f"The host {host} could not be found ({exc}).") from None
         blocked = [address for address in addresses if not is_allowed_address(address)]

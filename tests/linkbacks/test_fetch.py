@@ -1,6 +1,7 @@
 """The guarded fetch: public addresses only (per hop), bounded time, size and redirects, HTML only."""
 
 import socket
+import threading
 import time
 
 import pytest
@@ -195,3 +196,30 @@ def test_invalid_allowed_networks_fail_the_system_check(settings):
 
 def test_overlong_url_is_refused():
     refused_quickly("http://a.test/" + "x" * 3000, fetch.InvalidURL)
+
+
+def test_hanging_dns_lookup_is_abandoned_at_the_deadline(monkeypatch):
+    """getaddrinfo has no timeout; a resolver that never answers must not hold the fetch past its deadline."""
+    release = threading.Event()
+    calls = []
+
+    def blocking(host, port, *args, **kwargs):
+        calls.append(host)
+        release.wait(10)
+        raise socket.gaierror(socket.EAI_AGAIN, "Temporary failure in name resolution")
+
+    monkeypatch.setattr(socket, "getaddrinfo", blocking)
+    try:
+        message = refused_quickly("http://slow-dns.example/post", fetch.Unreachable, within=1.6)
+    finally:
+        release.set()
+    assert calls == ["slow-dns.example"]
+    assert "could not be resolved within" in message
+
+
+def test_dns_failure_within_the_deadline_is_still_reported(monkeypatch):
+    def failing(host, port, *args, **kwargs):
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+    monkeypatch.setattr(socket, "getaddrinfo", failing)
+    assert "could not be found" in refused_quickly("http://nowhere.example/post", fetch.Unreachable)
