@@ -156,3 +156,34 @@ def test_retry_command_sends_what_is_due(web, publish):
     call_command("retry_linkbacks", stdout=out)
     assert out.getvalue().strip() == "Retried 1 linkback(s)."
     assert OutgoingLinkback.objects.get().status == Status.SENT
+
+
+def test_database_backend_schedules_the_retry_with_run_after(web, post, settings):
+    """With django_tasks_db (production), a failed send is re-enqueued to run at next_attempt_at; no cron needed."""
+    from django_tasks_db.models import DBTaskResult
+
+    web.raw("/their/webmention", Route(503, b"busy", [("Content-Type", "text/plain")]))
+    target = web.page("/their/post", "<p>x</p>", headers=[("Link", "</their/webmention>; rel=webmention")])
+    row = OutgoingLinkback.objects.create(page=post, target_url=target, content_hash="x")
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    before = timezone.now()
+    assert tasks.send_linkback.call(row.pk) == Status.RETRYING
+    row.refresh_from_db()
+    queued = DBTaskResult.objects.get(task_path="linkbacks.tasks.send_linkback")
+    assert queued.args_kwargs == {"args": [row.pk], "kwargs": {}}
+    assert queued.run_after == row.next_attempt_at >= before + tasks.FIRST_RETRY
+    assert queued.status == "READY"
+
+
+def test_backend_without_defer_leaves_the_retry_to_cron(web, post, settings, monkeypatch):
+    web.raw("/their/webmention", Route(503, b"busy", [("Content-Type", "text/plain")]))
+    target = web.page("/their/post", "<p>x</p>", headers=[("Link", "</their/webmention>; rel=webmention")])
+    row = OutgoingLinkback.objects.create(page=post, target_url=target, content_hash="x")
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    backend = tasks.send_linkback.get_backend()
+    monkeypatch.setattr(backend, "supports_defer", False)
+    tasks.send_linkback.call(row.pk)
+    row.refresh_from_db()
+    assert row.status == Status.RETRYING and row.next_attempt_at is not None
+    assert [result for result in backend.results if result.task.name == "send_linkback"] == []
+    assert tasks.retry_due_linkbacks.call() == 0  # not due yet
