@@ -23,21 +23,85 @@ from lxml.etree import ParserError
 # Tags the blog's rich text editor understands (RICH_TEXT_FEATURES); anything else is "kept as HTML".
 EDITOR_TAGS = {"p", "h2", "h3", "h4", "b", "strong", "i", "em", "a", "ol", "ul", "li", "blockquote", "code", "hr", "br"}
 INLINE_TAGS = {
-    "a", "abbr", "acronym", "b", "bdi", "bdo", "big", "br", "cite", "code", "data", "del", "dfn", "em", "font", "i",
-    "img", "ins", "kbd", "mark", "q", "s", "samp", "small", "span", "strike", "strong", "sub", "sup", "time", "tt",
-    "u", "var", "wbr",
+    "a",
+    "abbr",
+    "acronym",
+    "b",
+    "bdi",
+    "bdo",
+    "big",
+    "br",
+    "cite",
+    "code",
+    "data",
+    "del",
+    "dfn",
+    "em",
+    "font",
+    "i",
+    "img",
+    "ins",
+    "kbd",
+    "mark",
+    "q",
+    "s",
+    "samp",
+    "small",
+    "span",
+    "strike",
+    "strong",
+    "sub",
+    "sup",
+    "time",
+    "tt",
+    "u",
+    "var",
+    "wbr",
 }
 FLATTENED_TAGS = {"div", "section", "article", "main", "aside", "header", "footer", "center"}
 UNSAFE_TAGS = {"script", "style", "iframe", "object", "embed", "form", "input", "button", "textarea", "select", "frame"}
 # Shortcodes of WordPress and Jetpack that have no block here: kept as text, and said so.
 KNOWN_SHORTCODES = {
-    "audio", "video", "playlist", "wpvideo", "youtube", "vimeo", "soundcloud", "spotify", "tweet", "instagram",
-    "googlemaps", "slideshow", "contact-form", "contact-field", "archives", "sitemap", "code", "sourcecode",
-    "latex", "polldaddy", "recipe", "portfolio", "testimonials",
+    "audio",
+    "video",
+    "playlist",
+    "wpvideo",
+    "youtube",
+    "vimeo",
+    "soundcloud",
+    "spotify",
+    "tweet",
+    "instagram",
+    "googlemaps",
+    "slideshow",
+    "contact-form",
+    "contact-field",
+    "archives",
+    "sitemap",
+    "code",
+    "sourcecode",
+    "latex",
+    "polldaddy",
+    "recipe",
+    "portfolio",
+    "testimonials",
 }
 DYNAMIC_BLOCKS = {
-    "archives", "calendar", "categories", "latest-comments", "latest-posts", "rss", "search", "tag-cloud",
-    "page-list", "loginout", "social-links", "query", "post-title", "post-content", "navigation",
+    "archives",
+    "calendar",
+    "categories",
+    "latest-comments",
+    "latest-posts",
+    "rss",
+    "search",
+    "tag-cloud",
+    "page-list",
+    "loginout",
+    "social-links",
+    "query",
+    "post-title",
+    "post-content",
+    "navigation",
 }
 CONTAINER_BLOCKS = {"group", "columns", "column", "media-text", "cover", "buttons", "row", "stack", "details"}
 SANITISE_ATTRIBUTES = {
@@ -165,7 +229,7 @@ def parse_blocks(body: str) -> list[Block | str]:
         stack[-1].full += finished.full
 
     for match in _BLOCK_COMMENT.finditer(body):
-        between = body[position:match.start()]
+        between = body[position : match.start()]
         position = match.end()
         if len(stack) > 1:
             stack[-1].full += between
@@ -340,7 +404,7 @@ class _Converter:
         body = re.sub(r"<!--\s*(more|nextpage|noteaser)\b.*?-->", "", body)
         position = 0
         for match in _SHORTCODE.finditer(body):
-            self.prose(body[position:match.start()])
+            self.prose(body[position : match.start()])
             position = match.end()
             self.shortcode(match.group("name"), shortcode_attrs(match.group("attrs")), match.group("inner") or "")
         self.prose(body[position:])
@@ -352,8 +416,10 @@ class _Converter:
             if not img:
                 self.prose(inner)
                 return
-            caption = attrs.get("caption") or re.sub(r"\s+", " ", _strip_tags(re.sub(r"<a\b.*?</a>|<img[^>]*>", "",
-                                                                                   inner, flags=re.S))).strip()
+            caption = (
+                attrs.get("caption")
+                or re.sub(r"\s+", " ", _strip_tags(re.sub(r"<a\b.*?</a>|<img[^>]*>", "", inner, flags=re.S))).strip()
+            )
             attachment_id = attrs.get("id", "").removeprefix("attachment_") or _wp_image_id(img[0])
             self.image(attachment_id or None, img[0].get("src"), img[0].get("alt", ""), caption)
         elif name == "gallery":
@@ -431,16 +497,22 @@ class _Converter:
         elif tag == "pre":
             code = element.find(".//code")
             source = code if code is not None else element
-            language = re.search(r"(?:language|lang)[-:](\w+)", " ".join([element.get("class", ""),
-                                                                         source.get("class", "")]))
-            self.result.add("code", {"language": language.group(1) if language else "",
-                                     "code": source.text_content().strip("\n")})
+            language = re.search(
+                r"(?:language|lang)[-:](\w+)", " ".join([element.get("class", ""), source.get("class", "")])
+            )
+            self.result.add(
+                "code", {"language": language.group(1) if language else "", "code": source.text_content().strip("\n")}
+            )
         elif tag == "figure":
             img = element.xpath(".//img")
             if img:
                 captions = element.xpath(".//figcaption")
-                self.image(attachment_id or _wp_image_id(img[0]), img[0].get("src"), img[0].get("alt", ""),
-                           _text(captions[0]) if captions else "")
+                self.image(
+                    attachment_id or _wp_image_id(img[0]),
+                    img[0].get("src"),
+                    img[0].get("alt", ""),
+                    _text(captions[0]) if captions else "",
+                )
             else:
                 self.elements(_inner_html(element), attachment_id=attachment_id)
         elif tag in FLATTENED_TAGS:
@@ -482,8 +554,10 @@ class _Converter:
 
         def link(match: re.Match) -> str:
             found.add(match.group(1).lower())
-            source = _attribute(match.group(2), "src") or _attribute(match.group(2), "data") or _attribute(
-                match.group(3), "src"
+            source = (
+                _attribute(match.group(2), "src")
+                or _attribute(match.group(2), "data")
+                or _attribute(match.group(3), "src")
             )
             if not source.startswith(("http://", "https://", "/")):
                 return ""
@@ -500,8 +574,11 @@ class _Converter:
         return re.sub(r'(<img\b[^>]*\bsrc=")([^"]+)', lambda m: m.group(1) + self.media.media_url(m.group(2)), markup)
 
     def quote(self, element) -> None:
-        structural = {child.tag for child in element.iter() if isinstance(child.tag, str)} - INLINE_TAGS - {
-            "blockquote", "p", "cite", "footer", "br"}
+        structural = (
+            {child.tag for child in element.iter() if isinstance(child.tag, str)}
+            - INLINE_TAGS
+            - {"blockquote", "p", "cite", "footer", "br"}
+        )
         if structural:  # lists, headings, figures in a quote: keep it as a rich text blockquote
             self.rich_text(lxml.html.tostring(element, encoding="unicode"))
             return

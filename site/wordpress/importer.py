@@ -44,14 +44,31 @@ from .wxr import WPAuthor, WPComment, WPItem, WXRExport
 
 logger = logging.getLogger(__name__)
 
-RESPONSE_STATUS = {"1": "approved", "approve": "approved", "0": "pending", "hold": "pending", "spam": "spam",
-                   "trash": "trash", "post-trashed": "trash"}
-RESPONSE_KIND = {"": "comment", "comment": "comment", "pingback": "pingback", "trackback": "trackback",
-                 "webmention": "webmention"}
+RESPONSE_STATUS = {
+    "1": "approved",
+    "approve": "approved",
+    "0": "pending",
+    "hold": "pending",
+    "spam": "spam",
+    "trash": "trash",
+    "post-trashed": "trash",
+}
+RESPONSE_KIND = {
+    "": "comment",
+    "comment": "comment",
+    "pingback": "pingback",
+    "trackback": "trackback",
+    "webmention": "webmention",
+}
 RESERVED_SLUGS = {"feed", "search", "category", "tag", "author", "admin", "documents", "discussion", "media", "static"}
 NO_TITLE = "(no title)"
-STATES = {"publish": "published", "private": "private (editors and moderators only)", "draft": "draft",
-          "pending": "draft (was pending review)", "future": "scheduled"}
+STATES = {
+    "publish": "published",
+    "private": "private (editors and moderators only)",
+    "draft": "draft",
+    "pending": "draft (was pending review)",
+    "future": "scheduled",
+}
 
 
 # --- small pure helpers ----------------------------------------------------------------------------
@@ -287,8 +304,9 @@ class Importer:
                 self.remember("author", login, author, fp)
                 self.summary.tally("authors", "unchanged")
                 return author
-            author = Author(slug=self.unique_slug(Author, wordpress_slug(login) or slugify(name, allow_unicode=True)),
-                            **values)
+            author = Author(
+                slug=self.unique_slug(Author, wordpress_slug(login) or slugify(name, allow_unicode=True)), **values
+            )
             author.save()
             self.summary.tally("authors", "created")
         elif mapping.fingerprint != fp:
@@ -459,8 +477,11 @@ class Importer:
                 other[item.post_type or "(none)"] += 1
                 self.skip_responses(item, f"on a {item.post_type or 'typeless'} item, which is not imported")
         for post_type, number in other.items():
-            why = "reusable blocks are written out where they are used" if post_type == "wp_block" else (
-                f"post type {post_type!r} is not imported")
+            why = (
+                "reusable blocks are written out where they are used"
+                if post_type == "wp_block"
+                else (f"post type {post_type!r} is not imported")
+            )
             for _ in range(number):
                 self.summary.tally("other", "skipped", post_type, why)
         entries.sort(key=lambda i: (i.post_type != "page", self.depth(i), i.menu_order, numeric_id(i.post_id)))
@@ -539,8 +560,9 @@ class Importer:
             "password": item.password,
             "date": date.isoformat(),
             # Yoast SEO's fields, when the blog used it (titles with %%variables%% are templates, not titles)
-            "seo_title": "" if "%%" in item.meta.get("_yoast_wpseo_title", "") else plain(
-                item.meta.get("_yoast_wpseo_title", ""))[:255],
+            "seo_title": ""
+            if "%%" in item.meta.get("_yoast_wpseo_title", "")
+            else plain(item.meta.get("_yoast_wpseo_title", ""))[:255],
             "search_description": plain(item.meta.get("_yoast_wpseo_metadesc", "")),
         }
         if item.post_type == "post":
@@ -549,7 +571,8 @@ class Importer:
             if thumbnail and featured is None:
                 part.note(
                     self.label(item),
-                    f"featured image (attachment {thumbnail}) not imported: {self.media.urls.get(thumbnail, 'unknown')}"
+                    f"featured image (attachment {thumbnail}) not imported: "
+                    f"{self.media.urls.get(thumbnail, 'not in the export')}",
                 )
             documents = [
                 self.mappings[("attachment", i)].object_id
@@ -559,8 +582,9 @@ class Importer:
             values |= {
                 "intro": plain(item.excerpt),
                 "authors": [self.authors[login_of(item.creator)].pk] if login_of(item.creator) in self.authors else [],
-                "categories": sorted({self.categories[s].pk for s in self.term_slugs(item, "category")
-                                      if s in self.categories}),
+                "categories": sorted(
+                    {self.categories[s].pk for s in self.term_slugs(item, "category") if s in self.categories}
+                ),
                 "tags": sorted({self.tags[s].name for s in self.term_slugs(item, "post_tag") if s in self.tags}),
                 "featured_image": featured,
                 "attachment": documents[0] if documents else None,
@@ -722,8 +746,9 @@ class Importer:
         Response.objects.bulk_create(created)
         if created:
             ResponseEvent.objects.bulk_create(
-                ResponseEvent(response=r, action="imported", status_to=r.status,
-                              note=f"Imported from WordPress ({r.import_key}).")
+                ResponseEvent(
+                    response=r, action="imported", status_to=r.status, note=f"Imported from WordPress ({r.import_key})."
+                )
                 for r in created
             )
         threaded, fields = [], [*values, "parent"]
@@ -734,7 +759,7 @@ class Importer:
             if comment.parent_id != "0" and parent is None:
                 part.note(
                     self.label(item),
-                    f"comment {comment.comment_id} replies to comment {comment.parent_id}, which is not in the export"
+                    f"comment {comment.comment_id} replies to comment {comment.parent_id}, which is not in the export",
                 )
             if parent is not None and in_cycle(comment.comment_id, parents):
                 part.note(self.label(item), f"comment {comment.comment_id} is in a reply loop; shown at the top level")
@@ -765,8 +790,9 @@ class Importer:
             _mapping, obj = self.mapped("attachment", item.post_id, item.guid)
             link = "" if page else (obj.file.url if obj is not None else "")
             if page is None and not link:
-                self.summary.tally("redirects", "skipped", self.label(item),
-                                   "attachment page: no imported post or file to send it to")
+                self.summary.tally(
+                    "redirects", "skipped", self.label(item), "attachment page: no imported post or file to send it to"
+                )
                 continue
             for path in dict.fromkeys([path_of(item.link) if item.link else "", f"/?attachment_id={item.post_id}"]):
                 if path:

@@ -6,8 +6,19 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 KINDS = (
-    "authors", "users", "categories", "tags", "attachments", "posts", "pages",
-    "comments", "pingbacks", "trackbacks", "webmentions", "redirects", "other",
+    "authors",
+    "users",
+    "categories",
+    "tags",
+    "attachments",
+    "posts",
+    "pages",
+    "comments",
+    "pingbacks",
+    "trackbacks",
+    "webmentions",
+    "redirects",
+    "other",
 )
 OUTCOMES = ("created", "updated", "unchanged", "skipped", "failed")
 

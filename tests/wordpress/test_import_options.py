@@ -119,15 +119,18 @@ def test_every_old_slug_redirects(blog_index, export, client):
 def test_long_term_slugs_fit_their_columns(blog_index, export):
     long_tag = WPTag(term_id="9001", slug="t" * 250, name="A tag with a very long slug")
     long_category = WPCategory(term_id="9002", slug="c" * 250, name="A category with a very long slug")
-    import_wordpress(dataclasses.replace(export, tags=[long_tag], categories=[long_category], items=[]),
-                     into=blog_index)
+    import_wordpress(
+        dataclasses.replace(export, tags=[long_tag], categories=[long_category], items=[]), into=blog_index
+    )
     assert len(Tag.objects.get(name="A tag with a very long slug").slug) <= 100
     assert len(Category.objects.get(name="A category with a very long slug").slug) <= 200
 
 
 def test_yoast_title_and_description_become_the_pages_seo_fields(blog_index, export):
-    with_seo = dataclasses.replace(item(export, "993"), meta={
-        "_yoast_wpseo_title": "Excerpts, explained", "_yoast_wpseo_metadesc": "How excerpts work &amp; why."})
+    with_seo = dataclasses.replace(
+        item(export, "993"),
+        meta={"_yoast_wpseo_title": "Excerpts, explained", "_yoast_wpseo_metadesc": "How excerpts work &amp; why."},
+    )
     templated = dataclasses.replace(item(export, "1148"), meta={"_yoast_wpseo_title": "%%title%% %%sep%% %%sitename%%"})
     import_wordpress(dataclasses.replace(export, items=[with_seo, templated]), into=blog_index, fetch_media=False)
     page = imported("post", "993")

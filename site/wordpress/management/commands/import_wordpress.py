@@ -47,7 +47,12 @@ class Command(BaseCommand):
         except wxr.WXRError as exc:
             raise CommandError(str(exc)) from None
         summary = import_wordpress(
-            parsed, into=index, authors=author_map, fetch_media=not no_media, users=users, dry_run=dry_run,
+            parsed,
+            into=index,
+            authors=author_map,
+            fetch_media=not no_media,
+            users=users,
+            dry_run=dry_run,
             progress=options["verbosity"] > 0,
         )
         self.stdout.write(summary.table())
