@@ -76,7 +76,7 @@ class BlogIndexPage(RoutablePageMixin, Page):
     intro = RichTextField(blank=True, features=["bold", "italic", "link"])
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
-    subpage_types = ["blog.BlogPage", "podcast.PodcastPage"]
+    subpage_types = ["blog.BlogPage", "podcast.PodcastPage", "wordpress.StandardPage"]
     max_count = 1
 
     def posts(self):
