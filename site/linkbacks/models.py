@@ -23,7 +23,17 @@ class OutgoingLinkback(models.Model):
         LOCAL = "local", "Local page"
         NONE = "", "None"
 
-    page = models.ForeignKey("wagtailcore.Page", on_delete=models.CASCADE, related_name="outgoing_linkbacks")
+    page = models.ForeignKey(
+        "wagtailcore.Page",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="outgoing_linkbacks",
+        help_text="Empty once the page is deleted: the row stays so the target can be told, and we answer 410.",
+    )
+    source_url = models.URLField(max_length=2000, blank=True, help_text="Our page's address, as we sent it.")
+    source_gone = models.BooleanField(
+        default=False, help_text="The page was unpublished or deleted; webmention targets are told once more."
+    )
     target_url = models.URLField(max_length=2000)
     content_hash = models.CharField(
         max_length=64, help_text="Fingerprint of the page's text when this link was last sent; a change sends again."

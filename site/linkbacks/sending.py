@@ -3,6 +3,9 @@
 Each link in a published page gets one OutgoingLinkback row that records what was sent and the
 answer. A link is sent again only when the page's text changed (a fingerprint of its body), and a
 link that left the page is sent once more to webmention endpoints, so they can remove the mention.
+So is every webmention of a page that is unpublished or deleted (the spec's "senders SHOULD re-send
+on delete"): the receiver re-fetches our page, gets 410 Gone (``middleware.GoneMiddleware``) and
+removes the mention. Rows outlive a deleted page, keeping its address for that answer.
 """
 
 from __future__ import annotations
@@ -80,10 +83,12 @@ def plan(page_id: int) -> list[int]:
     existing = {row.target_url: row for row in OutgoingLinkback.objects.filter(page=page)}
     for url in links:
         row = existing.get(url)
-        if row is not None and row.content_hash == digest and row.still_linked:
+        # Back after an unpublish: the targets were told the page is gone, so they are told again.
+        if row is not None and row.content_hash == digest and row.still_linked and not row.source_gone:
             continue
         row = row or OutgoingLinkback(page=page, target_url=url)
         row.content_hash, row.still_linked, row.status, row.attempts = digest, True, Status.QUEUED, 0
+        row.source_url, row.source_gone = source, False
         row.save()
         queued.append(row.pk)
     for url, row in existing.items():
@@ -95,14 +100,38 @@ def plan(page_id: int) -> list[int]:
             row.save()
             if resend:
                 queued.append(row.pk)
+    OutgoingLinkback.objects.filter(page=page).exclude(source_url=source, source_gone=False).update(
+        source_url=source, source_gone=False
+    )
+    return queued
+
+
+def plan_gone(page: Page) -> list[int]:
+    """Rows to send because ``page`` is being unpublished or deleted: each webmention it sent.
+
+    Runs inside the unpublish or delete (the page still has its URL); sends not made yet are dropped,
+    since there is nothing left to mention."""
+    source = page.full_url or ""
+    rows = OutgoingLinkback.objects.filter(page=page)
+    if not source or not rows.exists():
+        return []
+    rows.update(source_url=source, source_gone=True)
+    rows.filter(status__in=[Status.QUEUED, Status.RETRYING]).update(
+        status=Status.FAILED, next_attempt_at=None, answer="Not sent: the page was unpublished first."
+    )
+    tell = rows.filter(kind=Kind.WEBMENTION, status=Status.SENT, sent_at__isnull=False)
+    queued = list(tell.values_list("pk", flat=True))
+    tell.update(status=Status.QUEUED, attempts=0)
     return queued
 
 
 def send(outgoing: OutgoingLinkback) -> OutgoingLinkback:
     """One attempt; the outcome (status, kind, endpoint, answer) is saved on the row."""
-    page = outgoing.page.specific
-    source = page.full_url or ""
+    source = outgoing.source_url or (outgoing.page.full_url if outgoing.page else "") or ""
     outgoing.attempts += 1
+    if outgoing.source_gone:  # only webmention can say "gone"; the row was a sent webmention
+        return _send_remote(outgoing, source)
+    page = outgoing.page.specific
     try:
         target_page = receiving.find_page(outgoing.target_url)
     except receiving.TargetMissing as error:
@@ -143,6 +172,8 @@ def _send_remote(outgoing: OutgoingLinkback, source: str) -> OutgoingLinkback:
         return _done(outgoing, Status.FAILED, Kind.NONE, "", str(error))
     if endpoint is None:
         return _done(outgoing, Status.NO_ENDPOINT, Kind.NONE, "", "The page advertises no webmention or pingback.")
+    if outgoing.source_gone and endpoint.kind != discovery.WEBMENTION:
+        return _done(outgoing, Status.NO_ENDPOINT, endpoint.kind, "", "No webmention endpoint to tell it is gone.")
     try:
         if endpoint.kind == discovery.WEBMENTION:
             return _send_webmention(outgoing, endpoint.url, source)

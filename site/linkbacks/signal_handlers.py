@@ -4,7 +4,7 @@ from contextvars import ContextVar
 
 from django.conf import settings
 from django.db import transaction
-from wagtail.signals import page_published
+from wagtail.signals import page_published, page_unpublished
 
 _paused: ContextVar[bool] = ContextVar("linkbacks_sending_paused", default=False)
 
@@ -29,5 +29,18 @@ def send_linkbacks_on_publish(sender, instance, **kwargs) -> None:
     transaction.on_commit(lambda: tasks.send_page_linkbacks.enqueue(page_id))
 
 
+def tell_targets_on_unpublish(sender, instance, **kwargs) -> None:
+    """Unpublished or deleted (Wagtail unpublishes a live page before deleting it): mark the page's rows
+    now, while its URL is known, and re-send its webmentions once that commits."""
+    from . import sending, tasks
+
+    if _paused.get() or not getattr(settings, "LINKBACK_SEND_ON_PUBLISH", True):
+        return
+    row_ids = sending.plan_gone(instance)
+    if row_ids:
+        transaction.on_commit(lambda: [tasks.send_linkback.enqueue(pk) for pk in row_ids])
+
+
 def register_signal_handlers() -> None:
     page_published.connect(send_linkbacks_on_publish, dispatch_uid="linkbacks_send_on_publish")
+    page_unpublished.connect(tell_targets_on_unpublish, dispatch_uid="linkbacks_tell_on_unpublish")

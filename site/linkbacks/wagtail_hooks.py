@@ -16,9 +16,9 @@ class OutgoingLinkbackViewSet(ModelViewSet):
     model = OutgoingLinkback
     icon = "link-external"
     menu_label = "Sent"
-    list_display = ["target_url", "page", "kind", "status", "answer", "sent_at", "attempts"]
-    list_filter = ["status", "kind", "page"]
-    search_fields = ["target_url", "answer"]
+    list_display = ["target_url", "page", "source_url", "kind", "status", "answer", "sent_at"]
+    list_filter = ["status", "kind", "source_gone", "page"]
+    search_fields = ["target_url", "source_url", "answer"]
     form_fields = ["status"]
     inspect_view_enabled = True
     add_to_admin_menu = False
