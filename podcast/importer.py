@@ -148,6 +148,11 @@ def import_show(
     report = ImportReport(dry_run=dry_run)
     episodes = sorted(data.episodes, key=lambda e: (e.pub_date is None, e.pub_date or 0, -e.position))
     show = into or _existing_show(data)
+    if not data.artwork_url and not (show and show.artwork):
+        raise FeedError(
+            "The feed has no artwork (itunes:image), and a show is not published without it: Apple Podcasts "
+            "refuses such feeds. Create the show in the admin with its artwork, then import with --into that show."
+        )
     if dry_run:
         report.show = show
         report.show_created = show is None

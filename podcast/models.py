@@ -25,11 +25,41 @@ from .artwork import validate_artwork
 from .audio import probe
 from .categories import category_choices, split_category
 from .chapters import CHAPTERS_TYPE, Chapter, chapters_document, parse_chapters
+from .forms import EpisodeForm, ShowForm
 from .identity import new_episode_guid, podcast_guid_for
 from .transcripts import read_transcript, transcript_type_for, validate_transcript
 
 MAX_CATEGORIES = 3
 EPISODES_PER_PAGE = 20
+ARTWORK_REQUIRED = (
+    "Upload the show's artwork before publishing: Apple Podcasts refuses a feed without itunes:image "
+    "(JPEG or PNG, square, 1400×1400 to 3000×3000 px)."
+)
+MEDIA_REQUIRED = (
+    "Upload the episode's audio (or video) before publishing: podcast apps only list episodes with a media file, "
+    "so without one it would be missing from the feed. Save it as a draft until the file is ready."
+)
+
+
+class PublishChecksMixin:
+    """What apps need before a page goes live, checked whenever a live page is saved.
+
+    The admin form runs the same checks only on publish or submit (drafts may be incomplete);
+    it sets `defer_publish_checks` while it validates, because a new page looks live until
+    Wagtail knows it is a draft.
+    """
+
+    defer_publish_checks = False
+
+    def publish_problems(self) -> dict[str, str]:
+        return {}
+
+    def clean(self):
+        super().clean()
+        if self.live and not self.defer_publish_checks:
+            problems = self.publish_problems()
+            if problems:
+                raise ValidationError(problems)
 
 
 def _media_path(folder: str, instance, filename: str) -> str:
@@ -102,7 +132,7 @@ class Person(models.Model):
         return self.name
 
 
-class PodcastPage(RoutablePageMixin, Page):
+class PodcastPage(PublishChecksMixin, RoutablePageMixin, Page):
     """A show. Its feed lives at `feed/` below the show page."""
 
     class ShowType(models.TextChoices):
@@ -183,6 +213,7 @@ class PodcastPage(RoutablePageMixin, Page):
     exclude_fields_in_copy = ["podcast_guid"]  # a copy is another show with its own feed
     parent_page_types = ["blog.BlogIndexPage"]
     subpage_types = ["podcast.EpisodePage"]
+    base_form_class = ShowForm
 
     class Meta:
         verbose_name = "podcast show"
@@ -197,6 +228,10 @@ class PodcastPage(RoutablePageMixin, Page):
                 self.podcast_guid = podcast_guid_for(feed_url)
                 type(self).objects.filter(pk=self.pk).update(podcast_guid=self.podcast_guid)
         return result
+
+    def publish_problems(self) -> dict[str, str]:
+        """An imported show may keep its artwork as a remote URL; either way the feed has itunes:image."""
+        return {} if self.artwork or self.artwork_url else {"artwork": ARTWORK_REQUIRED}
 
     def episodes(self):
         """Episodes listeners can see: published and dated now or earlier, newest first."""
@@ -261,7 +296,7 @@ class ShowFunding(Orderable):
         return self.label or self.url
 
 
-class EpisodePage(DiscussionMixin, RoutablePageMixin, Page):
+class EpisodePage(PublishChecksMixin, DiscussionMixin, RoutablePageMixin, Page):
     """An episode: show notes readers can comment on, and the media apps download."""
 
     class EpisodeType(models.TextChoices):
@@ -276,7 +311,7 @@ class EpisodePage(DiscussionMixin, RoutablePageMixin, Page):
         "media file",
         upload_to=audio_path,
         blank=True,
-        help_text="MP3, M4A, MP4, M4V or MOV; size, type and duration are read from it. No media, no feed item.",
+        help_text="MP3, M4A, MP4, M4V or MOV; size, type and duration are read from it. Needed to publish.",
     )
     audio_url = models.URLField(
         "remote media URL",
@@ -341,6 +376,7 @@ class EpisodePage(DiscussionMixin, RoutablePageMixin, Page):
     exclude_fields_in_copy = ["guid"]  # two episodes never share a guid
     parent_page_types = ["podcast.PodcastPage"]
     subpage_types: list[str] = []
+    base_form_class = EpisodeForm
 
     class Meta:
         verbose_name = "podcast episode"
@@ -352,6 +388,10 @@ class EpisodePage(DiscussionMixin, RoutablePageMixin, Page):
             self.read_media_info()
         except ValidationError as error:
             raise ValidationError({"audio_file": error.messages}) from None
+
+    def publish_problems(self) -> dict[str, str]:
+        """Castopod's rule: an episode is its media file; text-only posts belong on the blog."""
+        return {} if self.audio_file or self.audio_url else {"audio_file": MEDIA_REQUIRED}
 
     def read_media_info(self) -> None:
         """Size, type and duration come from a newly uploaded file, never from the editor."""

@@ -1,14 +1,32 @@
 """Editors add shows and episodes in the Wagtail admin; media rules answer with clear messages there."""
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, streamfield
 
 from podcast.demo import silent_mp3
-from podcast.models import EpisodePage, PodcastPage
-from tests.podcast.builders import image_bytes
+from podcast.forms import CATEGORY_REQUIRED, NUMBER_REQUIRED
+from podcast.models import ARTWORK_REQUIRED, MEDIA_REQUIRED, EpisodePage, PodcastPage
+from tests.podcast.builders import image_bytes, make_show
 
 pytestmark = pytest.mark.django_db
+
+
+def artwork():
+    return SimpleUploadedFile("cover.png", image_bytes(1400), content_type="image/png")
+
+
+def audio():
+    return SimpleUploadedFile("talk.mp3", silent_mp3(6), content_type="audio/mpeg")
+
+
+def draft(data: dict) -> dict:
+    return {key: value for key, value in data.items() if key != "action-publish"}
+
+
+def errors(response) -> str:
+    return response.content.decode().replace("&#x27;", "'")
 
 
 def show_form(**extra):
@@ -72,7 +90,8 @@ def test_admin_allows_at_most_three_categories(admin_client, blog_index):
     response = admin_client.post(f"/admin/pages/add/podcast/podcastpage/{blog_index.pk}/", data)
     assert response.status_code == 200 and not PodcastPage.objects.exists()
     assert "at most 3" in response.content.decode()
-    assert admin_client.post(f"/admin/pages/add/podcast/podcastpage/{blog_index.pk}/", show_form()).status_code == 302
+    response = admin_client.post(f"/admin/pages/add/podcast/podcastpage/{blog_index.pk}/", show_form(artwork=artwork()))
+    assert response.status_code == 302
 
 
 def test_admin_episode_upload_reads_the_audio_or_says_why_not(admin_client, show):
@@ -94,3 +113,85 @@ def test_admin_edit_page_shows_the_guid_read_only(admin_client, show):
     response = admin_client.get(f"/admin/pages/{show.pk}/edit/")
     assert response.status_code == 200
     assert show.podcast_guid in response.content.decode()
+
+
+def test_a_show_without_artwork_is_saved_as_a_draft_but_not_published(admin_client, blog_index):
+    url = f"/admin/pages/add/podcast/podcastpage/{blog_index.pk}/"
+    response = admin_client.post(url, show_form())
+    assert response.status_code == 200 and not PodcastPage.objects.exists()
+    assert ARTWORK_REQUIRED in errors(response)
+
+    assert admin_client.post(url, draft(show_form())).status_code == 302
+    show = PodcastPage.objects.get(slug="admin-show")
+    assert not show.live
+
+    edit = f"/admin/pages/{show.pk}/edit/"
+    data = show_form() | nested_form_data({"categories": inline_formset([{"category": "Arts/Books"}], max=3)})
+    refused = admin_client.post(edit, data)
+    assert refused.status_code == 200 and ARTWORK_REQUIRED in errors(refused)
+    assert not PodcastPage.objects.get(pk=show.pk).live
+    assert admin_client.post(edit, data | {"artwork": artwork()}).status_code == 302
+    assert PodcastPage.objects.get(pk=show.pk).live
+    assert admin_client.get(f"{show.url}feed/").content.count(b"<itunes:image ") == 1
+
+
+def test_a_show_without_a_category_is_not_published(admin_client, blog_index):
+    data = show_form(artwork=artwork()) | nested_form_data({"categories": inline_formset([], max=3)})
+    response = admin_client.post(f"/admin/pages/add/podcast/podcastpage/{blog_index.pk}/", data)
+    assert response.status_code == 200 and not PodcastPage.objects.exists()
+    assert CATEGORY_REQUIRED in errors(response)
+
+
+def test_an_imported_show_with_remote_artwork_can_be_republished(admin_client, blog_index):
+    show = make_show(blog_index, artwork=False, artwork_url="https://old-host.example/cover.jpg")
+    data = show_form() | {"slug": show.slug}
+    response = admin_client.post(f"/admin/pages/{show.pk}/edit/", data)
+    assert response.status_code == 302, errors(response)
+    feed = admin_client.get(f"{show.url}feed/").content.decode()
+    assert '<itunes:image href="https://old-host.example/cover.jpg"' in feed
+
+
+def test_a_live_show_cannot_lose_its_artwork_outside_the_admin_either(show):
+    show.artwork = None
+    with pytest.raises(ValidationError) as error:
+        show.save()
+    assert error.value.message_dict == {"artwork": [ARTWORK_REQUIRED]}
+
+
+def test_an_episode_without_media_is_saved_as_a_draft_but_not_published(admin_client, show):
+    url = f"/admin/pages/add/podcast/episodepage/{show.pk}/"
+    response = admin_client.post(url, episode_form())
+    assert response.status_code == 200 and not EpisodePage.objects.exists()
+    assert MEDIA_REQUIRED in errors(response)
+
+    assert admin_client.post(url, draft(episode_form())).status_code == 302
+    episode = EpisodePage.objects.get(slug="admin-episode")
+    assert not episode.live
+    edit = f"/admin/pages/{episode.pk}/edit/"
+    refused = admin_client.post(edit, episode_form())
+    assert refused.status_code == 200 and MEDIA_REQUIRED in errors(refused)
+    assert admin_client.post(edit, episode_form(audio_file=audio())).status_code == 302
+    assert EpisodePage.objects.get(pk=episode.pk).live
+
+
+def test_an_episode_with_only_a_remote_media_url_is_published(admin_client, show):
+    data = episode_form(audio_url="https://cdn.example/talk.mp3")
+    assert admin_client.post(f"/admin/pages/add/podcast/episodepage/{show.pk}/", data).status_code == 302
+    assert EpisodePage.objects.get(slug="admin-episode").live
+
+
+def test_a_live_episode_cannot_lose_its_media_outside_the_admin_either(show):
+    episode = EpisodePage(title="Silent", slug="silent")
+    with pytest.raises(ValidationError) as error:
+        show.add_child(instance=episode)
+    assert error.value.message_dict == {"audio_file": [MEDIA_REQUIRED]}
+
+
+def test_a_serial_shows_episodes_need_a_number_to_be_published(admin_client, blog_index):
+    show = make_show(blog_index, show_type="serial")
+    url = f"/admin/pages/add/podcast/episodepage/{show.pk}/"
+    response = admin_client.post(url, episode_form(audio_file=audio()))
+    assert response.status_code == 200 and NUMBER_REQUIRED in errors(response)
+    assert admin_client.post(url, draft(episode_form(audio_file=audio()))).status_code == 302
+    numbered = episode_form(audio_file=audio(), slug="numbered", episode_number="1")
+    assert admin_client.post(url, numbered).status_code == 302

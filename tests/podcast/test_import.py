@@ -27,6 +27,7 @@ RESOURCES = {
     "https://elsewhere.example/ep2.json": json.dumps(CHAPTERS).encode(),
 }
 MB = 1_000_000
+COVER = '<itunes:image href="https://elsewhere.example/cover.png"/>'
 
 
 def item(number: int, **overrides) -> str:
@@ -43,11 +44,11 @@ def item(number: int, **overrides) -> str:
     )
 
 
-def feed(*items: str, channel: str = "", prolog: str = "") -> bytes:
+def feed(*items: str, channel: str = "", prolog: str = "", cover: str = COVER) -> bytes:
     return (
         f'<?xml version="1.0" encoding="UTF-8"?>{prolog}<rss version="2.0" '
         'xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd" '
-        f'xmlns:podcast="https://podcastindex.org/namespace/1.0"><channel><title>Made up</title>{channel}'
+        f'xmlns:podcast="https://podcastindex.org/namespace/1.0"><channel><title>Made up</title>{cover}{channel}'
         f"{''.join(items)}</channel></rss>"
     ).encode()
 
@@ -249,6 +250,16 @@ def test_a_moved_feed_is_followed_once(blog_index):
     assert report.warnings[0] == (
         "https://old.example/feed.xml says the feed moved to https://new.example/feed.xml; imported from there."
     )
+
+
+def test_a_feed_without_artwork_is_refused_before_anything_is_written(blog_index, show):
+    with pytest.raises(FeedError, match=r"no artwork \(itunes:image\).*--into that show"):
+        run(feed(item(1), cover=""), media=False)
+    with pytest.raises(FeedError, match="no artwork"):
+        run(feed(item(1), cover=""), media=False, dry_run=True)
+    assert list(PodcastPage.objects.all()) == [show] and not EpisodePage.objects.exists()
+    report = run(feed(item(1), cover=""), media=False, into=show)
+    assert len(report.created) == 1 and PodcastPage.objects.get(pk=show.pk).artwork
 
 
 def test_only_http_urls_or_files_are_read():

@@ -12,6 +12,7 @@ from podcast.feedxml import read_feed
 from podcast.fetch import FetchFailed, GuardedFetcher
 from podcast.importer import import_show, import_source
 from podcast.models import EpisodePage, PodcastPage
+from tests.podcast.builders import image_bytes
 from tests.podcast.feed_helpers import NS, make_full_show, serve_https
 from tests.podcast.fetchers import ClientFetcher, DictFetcher
 
@@ -93,11 +94,13 @@ def test_a_show_exported_twice_imports_idempotently(client, blog_index, settings
 def local_podcast_host(tmp_path):
     """A real HTTP server on 127.0.0.1 holding a feed and its audio: the import's fetch path end to end."""
     (tmp_path / "ep.mp3").write_bytes(silent_mp3(5))
+    (tmp_path / "cover.png").write_bytes(image_bytes(1400))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(tmp_path)))
     base = f"http://127.0.0.1:{server.server_address[1]}"
     (tmp_path / "feed.xml").write_text(
         '<?xml version="1.0"?><rss version="2.0" xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd">'
-        "<channel><title>Local Show</title><item><title>Local episode</title><guid>local-1</guid>"
+        f'<channel><title>Local Show</title><itunes:image href="{base}/cover.png"/>'
+        "<item><title>Local episode</title><guid>local-1</guid>"
         "<pubDate>Mon, 01 Jun 2026 10:00:00 GMT</pubDate>"
         f'<enclosure url="{base}/ep.mp3" length="1" type="audio/mpeg"/></item></channel></rss>'
     )
@@ -117,6 +120,7 @@ def test_import_over_http_downloads_media_through_the_guarded_fetcher(blog_index
     report = import_source(f"{local_podcast_host}/feed.xml")
     assert report.failed == [], report.summary()
     episode = EpisodePage.objects.get(guid="local-1")
+    assert PodcastPage.objects.get().artwork.name.endswith(".png")
     assert episode.duration == 5 and episode.audio_size == len(silent_mp3(5))
 
 
