@@ -174,3 +174,81 @@ def test_bare_image_link_still_gets_an_excerpt(rpc, web, post):
     source = web.page("/img", f'<html><title>Pics</title><p><a href="{post.full_url}"><img src="/x.png"></a></p>')
     rpc.pingback.ping(source, post.full_url)
     assert Response.objects.get().content == "[…] Pics […]"
+
+
+LONG = "a thoughtful piece on hospital social media strategy, with numbers worth reading for anyone in marketing"
+EXCERPT_CASES = {
+    "link starts its paragraph": (
+        '<p><a href="{t}">This post</a> ' + f"{LONG} " * 4 + "</p>",
+        lambda e: e.startswith("[…] This post a thoughtful piece") and len(e) < 140,
+    ),
+    "link ends its paragraph": (
+        f"<p>{LONG} " * 1 + f"{LONG} " * 3 + 'and then <a href="{t}">this post</a></p><p>Next.</p>',
+        lambda e: e.endswith("and then this post […]") and len(e) < 140 and "Next." not in e,
+    ),
+    "multibyte text": (
+        "<p>" + "Ça répond à l’été “ünïcödé” — naïve façade " * 6 + '<a href="{t}">lien vers l’article</a> '
+        "日本語の文章です。" * 20 + "</p>",
+        lambda e: "lien vers l’article" in e and "\ufffd" not in e and e.startswith("[…] ") and len(e) < 260,
+    ),
+    "nested markup": (
+        '<div><p> Tom &amp; Jerry <em>said</em>\n that <a href="{t}"><strong>the</strong> <span>post</span></a>'
+        "&nbsp;was <b>good</b>.</p></div>",
+        lambda e: e == "[…] Tom & Jerry said that the post was good. […]",
+    ),
+    "several links": (
+        '<p>See <a href="https://other.test/x">another blog</a> and <a href="{t}">ours</a>.</p>'
+        '<p>Again <a href="{t}">here</a>.</p>',
+        lambda e: e == "[…] See another blog and ours. […]",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(EXCERPT_CASES))
+def test_stored_excerpt_through_xml_rpc(rpc, web, post, case):
+    """What the post page will show for each case where WordPress gets the excerpt wrong."""
+    body, check = EXCERPT_CASES[case]
+    source = web.page("/alice/post", f"<html><title>Alice</title><body>{body.format(t=post.full_url)}</body></html>")
+    rpc.pingback.ping(source, post.full_url)
+    excerpt = Response.objects.get(page=post).content
+    assert check(excerpt), excerpt
+
+
+def test_source_whose_dns_hangs_faults_0x10_at_the_deadline(rpc, post, monkeypatch):
+    import socket
+    import threading
+    import time
+
+    release = threading.Event()
+    real = socket.getaddrinfo
+
+    def hanging(host, *args, **kwargs):
+        if host == "slow-dns.example":
+            release.wait(10)
+        return real(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", hanging)
+    started = time.monotonic()
+    try:
+        code, message = fault_of(lambda: rpc.pingback.ping("http://slow-dns.example/post", post.full_url))
+    finally:
+        release.set()
+    assert code == 0x10 and "could not be resolved within" in message
+    assert time.monotonic() - started < 2.0
+    assert not Response.objects.exists()
+
+
+def test_public_name_resolving_to_a_private_address_faults_0x31(rpc, post, monkeypatch):
+    import socket
+
+    real = socket.getaddrinfo
+
+    def rebinding(host, port, *args, **kwargs):
+        if host == "www.innocent.example":
+            return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("192.168.1.1", port))]
+        return real(host, port, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", rebinding)
+    code, message = fault_of(lambda: rpc.pingback.ping("http://www.innocent.example/post", post.full_url))
+    assert code == 0x31 and "192.168.1.1" in message
+    assert not Response.objects.exists()

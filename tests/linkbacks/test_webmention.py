@@ -148,3 +148,24 @@ def test_get_is_not_allowed(client, blog_index):
 
 def test_unknown_status_token_is_404(client, blog_index):
     assert client.get("/webmention/status/00000000-0000-0000-0000-000000000000/").status_code == 404
+
+
+def test_slow_trickling_source_is_rejected_quickly(client, web, post):
+    import time
+
+    from tests.linkbacks.server import Route, trickle
+
+    source = web.raw("/slow", Route(headers=[("Content-Type", "text/html")], writer=trickle))
+    started = time.monotonic()
+    response = mention(client, source, post.full_url)
+    assert time.monotonic() - started < 2.5
+    body = client.get(status_url(response)).content.decode()
+    assert "Rejected" in body and "longer than" in body
+    assert not Response.objects.exists()
+
+
+def test_source_redirecting_to_a_private_address_is_rejected(client, web, post):
+    source = web.redirect("/hop", "http://169.254.169.254/latest/meta-data/")
+    body = client.get(status_url(mention(client, source, post.full_url))).content.decode()
+    assert "not a public internet address" in body
+    assert not Response.objects.exists()
