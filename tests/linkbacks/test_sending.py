@@ -187,3 +187,17 @@ def test_backend_without_defer_leaves_the_retry_to_cron(web, post, settings, mon
     assert row.status == Status.RETRYING and row.next_attempt_at is not None
     assert [result for result in backend.results if result.task.name == "send_linkback"] == []
     assert tasks.retry_due_linkbacks.call() == 0  # not due yet
+
+
+def test_publishing_an_episode_sends_for_the_links_in_its_show_notes(
+    web, blog_index, django_capture_on_commit_callbacks
+):
+    from tests.podcast.builders import make_episode, make_show
+
+    target = webmention_target(web)
+    with django_capture_on_commit_callbacks(execute=True):
+        show = make_show(blog_index)
+        episode = make_episode(show, "Ep 1", body=[("paragraph", f'<p>We discussed <a href="{target}">this</a>.</p>')])
+    hits = web.hits_for("/their/webmention", "POST")
+    assert [parse_qs(hit.body.decode()) for hit in hits] == [{"source": [episode.full_url], "target": [target]}]
+    assert OutgoingLinkback.objects.get(page=episode).status == Status.SENT
