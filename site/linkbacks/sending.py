@@ -116,12 +116,13 @@ def plan_gone(page: Page) -> list[int]:
     if not source or not rows.exists():
         return []
     rows.update(source_url=source, source_gone=True)
-    rows.filter(status__in=[Status.QUEUED, Status.RETRYING]).update(
+    # Any target that ever accepted a webmention from this page may hold a mention, even one whose
+    # later update (or removal notice) is still pending.
+    queued = list(rows.filter(kind=Kind.WEBMENTION, sent_at__isnull=False).values_list("pk", flat=True))
+    rows.filter(pk__in=queued).update(status=Status.QUEUED, attempts=0, next_attempt_at=None)
+    rows.exclude(pk__in=queued).filter(status__in=[Status.QUEUED, Status.RETRYING]).update(
         status=Status.FAILED, next_attempt_at=None, answer="Not sent: the page was unpublished first."
     )
-    tell = rows.filter(kind=Kind.WEBMENTION, status=Status.SENT, sent_at__isnull=False)
-    queued = list(tell.values_list("pk", flat=True))
-    tell.update(status=Status.QUEUED, attempts=0)
     return queued
 
 

@@ -93,3 +93,17 @@ def test_pingback_only_targets_and_unsent_links_are_not_told(web, blog_index, on
 def test_a_404_elsewhere_stays_404_and_a_live_page_is_untouched(client, linking_post):
     assert client.get("/no-such-page/").status_code == 404
     assert client.get(linking_post.url).status_code == 200
+
+
+def test_a_pending_update_is_replaced_by_the_gone_notice(web, linking_post, on_commit):
+    """A target that accepted the first webmention is told once more even while an update is failing."""
+    web.raw("/their/webmention", Route(503, b"busy", [("Content-Type", "text/plain")]))
+    with on_commit():
+        linking_post.body = [("paragraph", f'<p>Edited: <a href="{web.url("/their/post")}">theirs</a>.</p>')]
+        linking_post.save_revision().publish()
+    assert OutgoingLinkback.objects.get().status == Status.RETRYING
+    web.raw("/their/webmention", Route(202, b"Accepted", [("Content-Type", "text/plain")]))
+    with on_commit():
+        linking_post.unpublish()
+    row = OutgoingLinkback.objects.get()
+    assert row.status == Status.SENT and row.source_gone and len(sent(web)) == 3
