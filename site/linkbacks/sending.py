@@ -132,6 +132,8 @@ def send(outgoing: OutgoingLinkback) -> OutgoingLinkback:
     outgoing.attempts += 1
     if outgoing.source_gone:  # only webmention can say "gone"; the row was a sent webmention
         return _send_remote(outgoing, source)
+    if outgoing.page is None:
+        return _done(outgoing, Status.FAILED, outgoing.kind, outgoing.endpoint, "Not sent: the page was deleted.")
     page = outgoing.page.specific
     try:
         target_page = receiving.find_page(outgoing.target_url)

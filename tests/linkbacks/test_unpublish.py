@@ -107,3 +107,14 @@ def test_a_pending_update_is_replaced_by_the_gone_notice(web, linking_post, on_c
         linking_post.unpublish()
     row = OutgoingLinkback.objects.get()
     assert row.status == Status.SENT and row.source_gone and len(sent(web)) == 3
+
+
+def test_retry_of_a_page_deleted_without_notice_fails_cleanly(web, post):
+    """Deleted while sending was paused (an import): a due retry records why, instead of crashing the worker."""
+    from linkbacks import tasks
+
+    row = OutgoingLinkback.objects.create(page=post, target_url=web.url("/x"), content_hash="x", status=Status.RETRYING)
+    OutgoingLinkback.objects.filter(pk=row.pk).update(page=None)
+    assert tasks.send_linkback.call(row.pk) == Status.FAILED
+    row.refresh_from_db()
+    assert row.answer == "Not sent: the page was deleted." and web.hits == []
