@@ -118,3 +118,12 @@ def test_retry_of_a_page_deleted_without_notice_fails_cleanly(web, post):
     assert tasks.send_linkback.call(row.pk) == Status.FAILED
     row.refresh_from_db()
     assert row.answer == "Not sent: the page was deleted." and web.hits == []
+
+
+def test_a_redirect_set_for_the_old_address_wins_over_410(client, linking_post, on_commit):
+    from wagtail.contrib.redirects.models import Redirect
+
+    with on_commit():
+        linking_post.unpublish()
+    Redirect.objects.create(old_path=Redirect.normalise_path(linking_post.url), redirect_link="https://example.org/new")
+    assert client.get(linking_post.url).status_code == 301
