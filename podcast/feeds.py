@@ -126,11 +126,16 @@ class PodcastRssFeed(Rss201rev2Feed):
         handler.addQuickElement("podcast:medium", "podcast")
         for funding in show.funding.all():
             handler.addQuickElement("podcast:funding", funding.label[:128], {"url": funding.url})
+        for text in show.texts.all():
+            handler.addQuickElement(
+                "podcast:txt", text.text.strip()[:4000], {"purpose": text.purpose} if text.purpose else {}
+            )
         self.persons(handler, show.persons.all())
 
     def add_item_elements(self, handler, item):
         episode: EpisodePage = item["episode"]
         handler.addQuickElement("title", item["title"])
+        handler.addQuickElement("itunes:title", item["title"])
         handler.addQuickElement("link", item["link"])
         self.cdata(handler, "description", item["description"])
         if item["content"]:

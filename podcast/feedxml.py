@@ -110,6 +110,7 @@ class ShowData:
     block: bool = False
     new_feed_url: str = ""
     funding: list[tuple[str, str]] = field(default_factory=list)
+    texts: list[tuple[str, str]] = field(default_factory=list)
     persons: list[PersonData] = field(default_factory=list)
     episodes: list[EpisodeData] = field(default_factory=list)
 
@@ -244,6 +245,11 @@ def read_feed(data: bytes, *, max_bytes: int, source_url: str = "") -> ShowData:
         new_feed_url=_text(channel, "itunes_new-feed-url"),
         funding=[
             (f.get("url", ""), (f.text or "").strip()[:128]) for f in channel.findall("podcast_funding") if f.get("url")
+        ],
+        texts=[
+            (t.get("purpose", "")[:128], (t.text or "").strip()[:4000])
+            for t in channel.findall("podcast_txt")
+            if (t.text or "").strip()
         ],
         persons=_persons(channel),
     )

@@ -38,6 +38,7 @@ from .models import (
     ShowCategory,
     ShowFunding,
     ShowPerson,
+    ShowText,
 )
 from .signal_handlers import websub_suppressed
 from .tasks import ping_websub_hubs
@@ -236,6 +237,7 @@ def _save_show(
     show.categories = [ShowCategory(category=value) for value in data.categories]
     show.persons = [ShowPerson(**vars(person)) for person in data.persons]
     show.funding = [ShowFunding(url=url, label=label) for url, label in data.funding]
+    show.texts = [ShowText(purpose=purpose, text=text) for purpose, text in data.texts]
     if media and data.artwork_url and (not show.artwork or show.artwork_url != data.artwork_url):
         artwork = _download_image(data.artwork_url, fetcher, report, "show artwork")
         if artwork:

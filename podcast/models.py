@@ -196,6 +196,12 @@ class PodcastPage(PublishChecksMixin, RoutablePageMixin, Page):
         InlinePanel("funding", heading="Funding", label="Funding link"),
     ]
     settings_panels = Page.settings_panels + [
+        InlinePanel(
+            "texts",
+            heading="Verification texts (podcast:txt)",
+            label="Text",
+            help_text="Codes a directory asks you to put in the feed, e.g. Apple's when you move a show here.",
+        ),
         MultiFieldPanel(
             [
                 FieldPanel("podcast_guid", read_only=True),
@@ -294,6 +300,23 @@ class ShowFunding(Orderable):
 
     def __str__(self) -> str:
         return self.label or self.url
+
+
+class ShowText(Orderable):
+    """podcast:txt: free text for other services, mostly ownership codes (Apple's `applepodcastsverify`)."""
+
+    page = ParentalKey(PodcastPage, on_delete=models.CASCADE, related_name="texts")
+    purpose = models.CharField(
+        max_length=128,
+        blank=True,
+        help_text="What the text is for, as the service names it: verify, applepodcastsverify…",
+    )
+    text = models.TextField(max_length=4000)
+
+    panels = [FieldPanel("purpose"), FieldPanel("text")]
+
+    def __str__(self) -> str:
+        return self.purpose or self.text[:50]
 
 
 class EpisodePage(PublishChecksMixin, DiscussionMixin, RoutablePageMixin, Page):

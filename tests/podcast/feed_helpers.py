@@ -27,12 +27,13 @@ def make_full_show(index, episodes: int = 2):
     show = make_show(
         index,
         "Backchannel Radio",
-        categories=("Technology", "Arts/Books", "News/Tech News"),
+        categories=("Technology", "Arts/Books", "Society & Culture/Documentary"),
         explicit=False,
         copyright="Ada Host and friends",
     )
     show.persons.create(name="Ada Host", role="host", href="https://ada.example/", img="https://ada.example/a.jpg")
     show.funding.create(url="https://ada.example/support", label="Support the show")
+    show.texts.create(purpose="applepodcastsverify", text="a1b2c3d4-0000-4000-8000-000000000000")
     publish(show)
     made = []
     for number in range(1, episodes + 1):

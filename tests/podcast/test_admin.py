@@ -43,6 +43,7 @@ def show_form(**extra):
             "categories": inline_formset([{"category": "Arts/Books"}], max=3),
             "persons": inline_formset([]),
             "funding": inline_formset([]),
+            "texts": inline_formset([{"purpose": "applepodcastsverify", "text": "code-from-apple"}]),
         }
     )
     return data | extra
@@ -81,6 +82,7 @@ def test_admin_refuses_artwork_that_apple_would_refuse(admin_client, blog_index)
     assert response.status_code == 302
     show = PodcastPage.objects.get(slug="admin-show")
     assert show.live and show.artwork and [c.category for c in show.categories.all()] == ["Arts/Books"]
+    assert [(t.purpose, t.text) for t in show.texts.all()] == [("applepodcastsverify", "code-from-apple")]
 
 
 def test_admin_allows_at_most_three_categories(admin_client, blog_index):

@@ -10,11 +10,13 @@ from pathlib import Path
 
 import feedparser
 import pytest
+from django.core.files.base import ContentFile
 from django.db import connection, reset_queries
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from lxml import etree
 
+from podcast.demo import silent_mp3
 from podcast.models import EpisodePage
 from tests.podcast.builders import make_episode, publish
 from tests.podcast.feed_helpers import NS, make_full_show, parse, serve_https
@@ -71,7 +73,7 @@ def test_channel_required_tags(channel, full_show):
     assert [(link.get("href"), link.get("type")) for link in self_link] == [(FEED, "application/rss+xml")]
 
 
-def test_channel_categories_are_apples_with_one_nested_subcategory(channel):
+def test_channel_categories_are_apples_with_one_nested_subcategory(channel, feed):
     pairs = []
     for category in channel.findall("itunes:category", NS):
         assert category.get("text") in APPLE
@@ -81,7 +83,8 @@ def test_channel_categories_are_apples_with_one_nested_subcategory(channel):
             assert subs[0].get("text") in APPLE[category.get("text")]
             assert not subs[0].findall("itunes:category", NS)
         pairs.append((category.get("text"), subs[0].get("text") if subs else None))
-    assert pairs == [("Technology", None), ("Arts", "Books"), ("News", "Tech News")]
+    assert pairs == [("Technology", None), ("Arts", "Books"), ("Society & Culture", "Documentary")]
+    assert b'<itunes:category text="Society &amp; Culture">' in feed.content, "case kept, & escaped"
 
 
 def test_channel_recommended_and_situational_tags(channel, full_show):
@@ -109,6 +112,9 @@ def test_channel_podcasting20_tags(channel, full_show):
     person = one(channel, "podcast:person")
     assert (person.text, person.get("role"), person.get("group")) == ("Ada Host", "host", "cast")
     assert one(channel, "podcast:medium").text == "podcast"
+    txt = one(channel, "podcast:txt")
+    assert (txt.get("purpose"), txt.text) == ("applepodcastsverify", "a1b2c3d4-0000-4000-8000-000000000000")
+    assert not channel.findall("podcast:podping", NS), "we never ping Podping, so we never claim to"
 
 
 def test_values_are_trimmed_short_and_podcast_urls_https(channel):
@@ -137,6 +143,7 @@ def test_items_required_and_recommended_tags(channel, full_show):
         assert one(item, "guid").get("isPermaLink") == "false"
         title = one(item, "title").text
         assert title == episode.title and not re.search(r"\d", title)
+        assert one(item, "itunes:title").text == title
         enclosure = one(item, "enclosure")
         assert enclosure.get("type") in APPLE_TYPES
         assert enclosure.get("length") == str(episode.audio_file.size)
@@ -247,6 +254,57 @@ def test_episodes_without_media_unpublished_or_future_are_left_out(client, full_
     assert len(titles) == 2 and not {"Draft", "Tomorrow", "Silent"} & set(titles)
 
 
+def test_an_unlocked_show_without_owner_email_says_no(client, full_show):
+    show, _ = full_show
+    show.feed_locked, show.owner_email = False, ""
+    publish(show)
+    locked = one(parse(client.get("/show/feed/", secure=True).content).find("channel"), "podcast:locked")
+    assert (locked.text, locked.attrib) == ("no", {})
+
+
+def test_a_long_show_description_is_cut_to_4000_bytes_at_a_word(client, full_show):
+    show, _ = full_show
+    show.description = "Ünïcode words " * 400
+    publish(show)
+    description = one(parse(client.get("/show/feed/", secure=True).content).find("channel"), "description").text
+    assert len(description.encode()) <= 4000 and description.endswith("…")
+    assert description[:-1].split(" ")[-1] in {"Ünïcode", "words"}, "cut between words"
+
+
+def test_trailers_bonus_and_blocked_episodes_say_so(client, full_show):
+    show, _ = full_show
+    make_episode(show, "Coming soon", episode_type="trailer", season=2)
+    make_episode(show, "Extra", episode_type="bonus", block=True)
+    items = {one(i, "title").text: i for i in parse(client.get("/show/feed/", secure=True).content).iterfind(".//item")}
+    assert one(items["Coming soon"], "itunes:episodeType").text == "trailer"
+    assert one(items["Coming soon"], "itunes:season").text == "2" and not items["Coming soon"].findall(
+        "itunes:episode", NS
+    )
+    assert one(items["Extra"], "itunes:episodeType").text == "bonus"
+    assert one(items["Extra"], "itunes:block").text == "Yes"
+
+
+def test_new_audio_changes_the_enclosure_url_never_the_guid(client, full_show):
+    _, episodes = full_show
+    episode = episodes[0]
+
+    def item():
+        channel = parse(client.get("/show/feed/", secure=True).content).find("channel")
+        return next(i for i in channel.iterfind("item") if one(i, "title").text == episode.title)
+
+    before = item()
+    episode.audio_file = ContentFile(silent_mp3(9), name="fixed.mp3")
+    episode.title = episode.title  # an edit that re-publishes
+    publish(episode)
+    after = item()
+    assert one(after, "guid").text == one(before, "guid").text == episode.guid
+    assert one(after, "enclosure").get("url") != one(before, "enclosure").get("url")
+    assert one(after, "itunes:duration").text == "9"
+    assert (
+        client.get(one(before, "enclosure").get("url"), secure=True, headers={"Range": "bytes=0-1"}).status_code == 206
+    )
+
+
 # --- server behaviour: conditional GET, gzip, caching, paging, moves, WebSub links ---------------------
 
 
@@ -254,7 +312,7 @@ def test_feed_answers_if_none_match_and_if_modified_since_with_304(client, feed)
     assert feed["ETag"] and feed["Last-Modified"]
     again = client.get("/show/feed/", secure=True, headers={"If-None-Match": feed["ETag"]})
     assert again.status_code == 304 and again.content == b""
-    assert again["ETag"] == feed["ETag"]
+    assert again["ETag"] == feed["ETag"] and again["Cache-Control"] == feed["Cache-Control"]
     since = client.get("/show/feed/", secure=True, headers={"If-Modified-Since": feed["Last-Modified"]})
     assert since.status_code == 304
 
@@ -327,6 +385,9 @@ def test_a_moved_feed_answers_301_to_its_new_home(client, full_show):
     publish(show)
     response = client.get("/show/feed/", secure=True)
     assert response.status_code == 301 and response["Location"] == "https://new.example/feed.xml"
+    for moved in (client.head("/show/feed/", secure=True), client.get("/show/feed/?page=2", secure=True)):
+        assert moved.status_code == 301 and moved["Location"] == "https://new.example/feed.xml"
+    assert client.get("/show/", secure=True).status_code == 200, "the show's page stays"
 
 
 def test_a_moving_feed_can_announce_new_feed_url_before_redirecting(client, full_show):

@@ -70,11 +70,15 @@ def test_range_starting_beyond_the_end_gets_416(client, audio):
 
 
 def test_multi_range_gets_the_whole_file_with_200(client, audio):
+    """RFC 9110 §14.2 lets a server ignore Range; no podcast client asks for multipart/byteranges."""
     url, data = audio
     response = client.get(url, headers={"Range": "bytes=0-1,10-20"})
     assert response.status_code == 200
     assert response["Content-Length"] == str(len(data))
+    assert "Content-Range" not in response and response["Accept-Ranges"] == "bytes"
     assert body(response) == data
+    head = client.head(url, headers={"Range": "bytes=0-1,10-20"})
+    assert head.status_code == 200 and head["Content-Length"] == str(len(data))
 
 
 def test_head_answers_with_length_type_and_validators_but_no_body(client, audio):
@@ -109,6 +113,9 @@ def test_artwork_is_served_with_its_type_and_ranges(client, show):
     assert response.status_code == 206
     assert response["Content-Type"] == "image/png"
     assert body(response) == b"\x89PNG\r\n\x1a\n"
+    head = client.head(show.artwork.url)
+    assert head.status_code == 200 and head["Content-Type"] == "image/png" and body(head) == b""
+    assert int(head["Content-Length"]) == show.artwork.size
 
 
 def test_only_get_and_head_and_no_escape_from_media_root(client, audio):

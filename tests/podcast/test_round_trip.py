@@ -42,6 +42,7 @@ def snapshot(show: PodcastPage) -> dict:
         "categories": [c.category for c in show.categories.all()],
         "persons": [(p.name, p.role, p.href, p.img) for p in show.persons.all()],
         "funding": [(f.url, f.label) for f in show.funding.all()],
+        "texts": [(t.purpose, t.text) for t in show.texts.all()],
         "owner": (show.author, show.owner_name, show.owner_email, show.copyright, show.language, show.explicit),
         "episodes": episodes,
     }
