@@ -112,7 +112,8 @@ def submit(response: Response, *, request_context: RequestContext) -> Response:
             note=decision.reason,
             actor=ctx.user if ctx.is_moderator else None,
         )
-    transaction.on_commit(lambda: _after_save(response.pk))
+    poster_id = ctx.user.pk if ctx.is_moderator else None
+    transaction.on_commit(lambda: _after_save(response.pk, poster_id))
     return response
 
 
@@ -258,14 +259,14 @@ def record(response: Response, action: str, note: str = "", actor=None) -> Respo
     return _record(response, action, note=note, actor=actor)
 
 
-def _after_save(response_id: int) -> None:
+def _after_save(response_id: int, poster_id: int | None) -> None:
     from . import tasks
 
     response = Response.objects.filter(pk=response_id).first()
     if response is None:
         return
     if response.status == Status.APPROVED:
-        tasks.notify_new_response.enqueue(response_id)
+        tasks.notify_new_response.enqueue(response_id, poster_id)
     elif response.status == Status.PENDING:
         if response.akismet_result in (akismet.Verdict.ERROR, akismet.Verdict.UNCONFIGURED):
             tasks.schedule_recheck(response)
@@ -294,6 +295,7 @@ def set_status(response: Response, status: str, *, actor=None, reason: str = "",
         elif old == Status.SPAM and status in (Status.APPROVED, Status.PENDING):
             verdict = "ham"
     response_id = response.pk
+    actor_id = getattr(actor, "pk", None)
 
     def follow_up():
         from . import tasks
@@ -301,7 +303,7 @@ def set_status(response: Response, status: str, *, actor=None, reason: str = "",
         if verdict:
             tasks.report_to_akismet.enqueue(response_id, verdict)
         if status == Status.APPROVED:
-            tasks.notify_new_response.enqueue(response_id)
+            tasks.notify_new_response.enqueue(response_id, actor_id)
 
     transaction.on_commit(follow_up)
     return True

@@ -1,5 +1,7 @@
 """Emails about responses: to post authors, to moderators, and to readers who asked for replies."""
 
+from collections.abc import Collection
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage, send_mass_mail
@@ -41,8 +43,10 @@ def post_author_emails(page) -> list[str]:
     return emails
 
 
-def new_response(response: Response) -> int:
-    recipients = [e for e in post_author_emails(response.page) if e.lower() != response.author_email.lower()]
+def new_response(response: Response, skip: Collection[str] = ()) -> int:
+    """To the post's authors, except whoever wrote the response and the lower-cased addresses in `skip`."""
+    skip = {*skip, response.author_email.lower()}
+    recipients = [e for e in post_author_emails(response.page) if e.lower() not in skip]
     if not recipients:
         return 0
     subject = subject_line(f"New {response.get_kind_display().lower()} on “{response.page.title}”")
@@ -84,13 +88,13 @@ def held(response: Response) -> int:
     return send_mass_mail([(subject, body, None, [r]) for r in recipients])
 
 
-def reply(response: Response) -> int:
+def reply(response: Response, skip: Collection[str] = ()) -> int:
     parent = response.parent
     if (
         parent is None
         or not parent.notify_replies
         or not parent.author_email
-        or parent.author_email.lower() == response.author_email.lower()
+        or parent.author_email.lower() in {*skip, response.author_email.lower()}
     ):
         return 0
     unsubscribe = site_url(reverse("discussion:action", args=[tokens.action_token(parent.pk, "unsubscribe")]))

@@ -8,6 +8,7 @@ in-process; in production run `manage.py db_worker` with TASKS_BACKEND=django_ta
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django_tasks import task
 
@@ -94,14 +95,20 @@ def report_to_akismet(response_id: int, verdict: str) -> bool:
 
 
 @task()
-def notify_new_response(response_id: int) -> int:
-    """A response was approved: tell the post's authors, and the reader it replies to if they asked."""
+def notify_new_response(response_id: int, moderator_id: int | None = None) -> int:
+    """A response was approved: tell the post's authors, and the reader it replies to if they asked.
+
+    `moderator_id` is the person who approved (or posted) it: as in WordPress, they are not told
+    about what they just did themselves, even when they are the post's author.
+    """
     response = Response.objects.filter(pk=response_id, status=Status.APPROVED).select_related("page").first()
     if response is None or response.author_notified:
         return 0
     Response.objects.filter(pk=response_id).update(author_notified=True)
-    sent = notifications.new_response(response)
-    sent += notifications.reply(response)
+    moderator = get_user_model().objects.filter(pk=moderator_id).first() if moderator_id else None
+    skip = {moderator.email.lower()} if moderator is not None and moderator.email else set()
+    sent = notifications.new_response(response, skip=skip)
+    sent += notifications.reply(response, skip=skip)
     return sent
 
 

@@ -154,3 +154,62 @@ def test_a_failing_mail_server_never_costs_the_reader_their_comment(client, writ
     assert post_comment(client, writer_post, content="Still here").status_code == 303
     assert Response.objects.get().status == "approved"
     assert "Still here" in client.get(writer_post.url).content.decode()
+
+
+@pytest.fixture
+def wanda_moderates(django_user_model):
+    """The post's author is also a moderator (same email as her Author snippet)."""
+    wanda = django_user_model.objects.create_user("wanda", "Wanda@Example.com", "pw")
+    wanda.user_permissions.add(Permission.objects.get(codename="change_response"))
+    return wanda
+
+
+def test_author_approving_on_their_own_post_gets_no_new_response_email(
+    client, writer_post, settings, mailoutbox, wanda_moderates
+):
+    from discussion import moderation
+
+    settings.DISCUSSION_MANUAL_MODERATION = True
+    post_comment(client, writer_post, content="Held for Wanda")
+    assert [[a.lower() for a in m.to] for m in mailoutbox] == [["wanda@example.com"]], "the held-comment email"
+    mailoutbox.clear()
+    moderation.set_status(Response.objects.get(), "approved", actor=wanda_moderates, report=True)
+    assert mailoutbox == []
+
+
+def test_author_approving_through_the_email_link_gets_no_new_response_email(
+    client, writer_post, settings, mailoutbox, wanda_moderates
+):
+    settings.DISCUSSION_MANUAL_MODERATION = True
+    post_comment(client, writer_post)
+    approve = link(mailoutbox[0].body, "Approve it")
+    mailoutbox.clear()
+    client.force_login(wanda_moderates)
+    assert "now approved" in client.post(approve).content.decode()
+    assert mailoutbox == []
+
+
+def test_another_moderator_approving_still_emails_the_author(client, writer_post, settings, mailoutbox, admin_user):
+    from discussion import moderation
+
+    settings.DISCUSSION_MANUAL_MODERATION = True
+    post_comment(client, writer_post)
+    mailoutbox.clear()
+    moderation.set_status(Response.objects.get(), "approved", actor=admin_user, report=True)
+    assert [m.to for m in mailoutbox] == [["wanda@example.com"]]
+
+
+def test_author_commenting_logged_in_on_their_own_post_gets_no_email(client, writer_post, mailoutbox, wanda_moderates):
+    client.force_login(wanda_moderates)
+    post_comment(client, writer_post, author_email="wanda.private@example.com", content="Thanks all")
+    assert Response.objects.get().status == "approved"
+    assert mailoutbox == []
+
+
+def test_moderator_approving_a_reply_to_themselves_gets_no_reply_email(client, post, mailoutbox, wanda_moderates):
+    from discussion import moderation
+
+    parent = make_response(post, author_email="wanda@example.com", notify_replies=True)
+    reply = make_response(post, parent=parent, status="pending", author_email="bob@example.com", content="Hi Wanda")
+    moderation.set_status(reply, "approved", actor=wanda_moderates, report=True)
+    assert all(m.to != ["wanda@example.com"] for m in mailoutbox)
