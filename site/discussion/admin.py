@@ -59,7 +59,13 @@ edit_handler = ObjectList(
     [
         FieldPanel("status"),
         MultiFieldPanel(
-            [FieldPanel("author_name"), FieldPanel("author_email"), FieldPanel("author_url")], heading="Author"
+            [
+                FieldPanel("author_name"),
+                FieldPanel("author_email"),
+                FieldPanel("author_url"),
+                FieldPanel("author_photo"),
+            ],
+            heading="Author",
         ),
         FieldPanel("content"),
         MultiFieldPanel([FieldPanel("source_url"), FieldPanel("source_title")], heading="Linkback source"),

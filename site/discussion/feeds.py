@@ -4,6 +4,8 @@ Conditional GET comes from Django: the Feed sets Last-Modified from the newest i
 project's ConditionalGetMiddleware adds an ETag and answers 304.
 """
 
+import html
+
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
@@ -12,6 +14,7 @@ from wagtail.models import Page
 from syndication.generators import ContentAtomFeed, ContentRssFeed
 
 from .models import Response
+from .text import http_url
 from .views import discussion_page
 
 
@@ -47,7 +50,13 @@ class SiteResponsesFeed(Feed):
         return approved_responses()[: settings.FEED_ITEMS]
 
     def item_title(self, response: Response):
-        return f"{response.get_kind_display()} on {response.page.title} by {response.author_name}"
+        return self.title_text(f"{response.get_kind_display()} on {response.page.title} by {response.author_name}")
+
+    def title_text(self, title: str) -> str:
+        """RSS readers disagree on whether an item title is text or HTML (feedparser guesses from its
+        content), so a name like "<script>…" is HTML-escaped, as the RSS Best Practices Profile asks.
+        Atom titles are declared text and go out as they are."""
+        return html.escape(title, quote=False) if self.feed_type is ContentRssFeed else title
 
     def item_description(self, response: Response):
         return response.content_html
@@ -64,7 +73,8 @@ class SiteResponsesFeed(Feed):
         return response.author_name
 
     def item_author_link(self, response: Response):
-        return response.author_url or response.source_url or None
+        # Imported rows may hold any URL; readers make this a link, so only http(s) goes out.
+        return http_url(response.author_url) or http_url(response.source_url) or None
 
     def item_pubdate(self, response: Response):
         return response.created_at
@@ -107,7 +117,7 @@ class PageResponsesFeed(SiteResponsesFeed):
         return approved_responses().filter(page=page)[: settings.FEED_ITEMS]
 
     def item_title(self, response: Response):
-        return f"By: {response.author_name}"
+        return self.title_text(f"By: {response.author_name}")
 
 
 class AtomPageResponsesFeed(PageResponsesFeed):

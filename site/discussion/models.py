@@ -70,6 +70,9 @@ class Response(models.Model):
     author_name = models.CharField(max_length=200)
     author_email = models.EmailField(max_length=254, blank=True)
     author_url = models.URLField(max_length=500, blank=True)
+    author_photo = models.URLField(
+        max_length=2000, blank=True, help_text="The sender's own picture (a webmention's h-card); else the Gravatar."
+    )
     content = models.TextField(help_text="What the reader wrote, or the excerpt around a linkback's link.")
     content_html = models.TextField(blank=True, editable=False, help_text="Sanitised HTML shown on the page.")
 
@@ -106,12 +109,16 @@ class Response(models.Model):
         return f"{self.get_kind_display()} by {self.author_name} on “{self.page.title}”"
 
     def save(self, *args, **kwargs):
-        """Whoever writes the row (form, linkbacks, importer, admin), content_html is sanitised HTML."""
+        """Whoever writes the row (form, linkbacks, importer, admin), content_html is sanitised HTML
+        and names carry no bidi overrides or invisible characters."""
+        from . import text
+
         update_fields = kwargs.get("update_fields")
         if update_fields is None or "content_html" in update_fields or "content" in update_fields:
-            from . import text
-
             self.content_html = text.sanitise(self.content_html) if self.content_html else text.render(self.content)
+        for name in ("author_name", "source_title"):
+            if update_fields is None or name in update_fields:
+                setattr(self, name, text.clean_line(getattr(self, name)))
         super().save(*args, **kwargs)
 
     @property
@@ -124,6 +131,11 @@ class Response(models.Model):
         digest = hashlib.sha256(self.author_email.strip().lower().encode()).hexdigest()
         fallback = "identicon" if self.author_email else "mp"
         return f"https://www.gravatar.com/avatar/{digest}?s=64&d={fallback}"
+
+    @property
+    def author_initial(self) -> str:
+        """Shown behind the avatar, so a picture that cannot load leaves a letter, not a broken frame."""
+        return next((c.upper() for c in self.author_name if c.isalnum()), "?")
 
     @property
     def anchor(self) -> str:

@@ -5,6 +5,7 @@ through nh3 anyway, so a mistake here can never let markup or a `javascript:` li
 """
 
 import re
+from urllib.parse import urlsplit
 
 import nh3
 
@@ -57,7 +58,7 @@ def render(text: str) -> str:
 def sanitise(html: str) -> str:
     """The one gate for response HTML, also for linkback excerpts and imported comments."""
     return nh3.clean(
-        html,
+        INVISIBLE.sub("", html),
         tags=ALLOWED_TAGS,
         attributes={"a": {"href"}},
         url_schemes={"http", "https"},
@@ -68,3 +69,12 @@ def sanitise(html: str) -> str:
 
 def count_links(html: str) -> int:
     return html.count("<a ")
+
+
+def http_url(url: str) -> str:
+    """The URL when it is http(s), else "": what may become a link or an image from a stranger's data."""
+    try:
+        scheme = urlsplit(url or "").scheme.lower()
+    except ValueError:
+        return ""
+    return url if scheme in ("http", "https") else ""

@@ -118,6 +118,7 @@ def verify(mention: IncomingWebmention) -> IncomingWebmention:
     if existing is not None:
         existing.author_name = (who.name or verified.title)[:200]
         existing.author_url = (who.url or verified.source_url)[:500]
+        existing.author_photo = who.photo if len(who.photo) <= 2000 else ""
         existing.content = who.content or verified.excerpt
         existing.content_html = text.render(existing.content)
         existing.source_title = verified.title[:300]
@@ -131,6 +132,7 @@ def verify(mention: IncomingWebmention) -> IncomingWebmention:
     )
     if who.url:
         response.author_url = who.url[:500]
+    response.author_photo = who.photo if len(who.photo) <= 2000 else ""
     context = moderation.RequestContext(ip=mention.ip_address, user_agent=mention.user_agent)
     try:
         response = receiving.submit(response, context)

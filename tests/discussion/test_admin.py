@@ -1,11 +1,13 @@
 """The moderation queue in the Wagtail admin."""
 
+import re
+
 import httpx
 import pytest
 from django.urls import reverse
 
 from discussion.models import Response
-from tests.discussion.conftest import make_response
+from tests.discussion.conftest import make_response, post_comment
 
 pytestmark = pytest.mark.django_db
 INDEX = "wagtailsnippets_discussion_response:list"
@@ -133,3 +135,22 @@ def test_responses_cannot_be_added_in_the_admin(admin_client, queue):
     assert "Add response" not in admin_client.get(reverse(INDEX)).content.decode()
     add = admin_client.get(reverse("wagtailsnippets_discussion_response:add"))
     assert add.status_code in (302, 403)
+
+
+def menu_badge(admin_client) -> tuple[str, str]:
+    """The Responses menu item's label and pending count, as the admin sidebar receives them."""
+    html = admin_client.get(reverse("wagtailadmin_home")).content.decode()
+    [(label, count)] = re.findall(r'"label": "(Responses[^"]*)"[^}]*"attrs": \{"data-pending-count": "(\d+)"\}', html)
+    return label, count
+
+
+def test_pending_badge_follows_the_queue(admin_client, queue, client, post, settings):
+    assert menu_badge(admin_client) == ("Responses (1)", "1")
+    admin_client.post(bulk_url("approve", queue["held"]))
+    assert menu_badge(admin_client) == ("Responses", "0")
+    settings.DISCUSSION_MANUAL_MODERATION = True
+    for n in range(2):
+        assert post_comment(client, post, author_email=f"r{n}@example.com", content=f"held {n}").status_code == 303
+    assert menu_badge(admin_client) == ("Responses (2)", "2")
+    admin_client.post(bulk_url("spam", *Response.objects.filter(status="pending")))
+    assert menu_badge(admin_client) == ("Responses", "0")

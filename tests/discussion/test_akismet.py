@@ -1,16 +1,17 @@
 """Akismet: verdicts, failures that never lose a comment, rechecks with backoff, spam/ham reports."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from urllib.parse import parse_qs
 
 import httpx
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 from django_tasks import default_task_backend
 
 from discussion import moderation, tasks
 from discussion.models import Response
-from tests.discussion.conftest import post_comment
+from tests.discussion.conftest import form_data, post_comment
 
 pytestmark = pytest.mark.django_db
 THANKS = "Thanks for making the web a better place."
@@ -33,15 +34,37 @@ def actions(response: Response) -> list[str]:
     return list(response.history.values_list("action", flat=True))
 
 
+# Every argument the issue names for comment-check; the test below asserts each one's value on the wire.
+NAMED_ARGUMENTS = {
+    "user_ip",
+    "user_agent",
+    "referrer",
+    "permalink",
+    "comment_type",
+    "comment_author",
+    "comment_author_email",
+    "comment_author_url",
+    "comment_content",
+    "comment_date_gmt",
+    "comment_post_modified_gmt",
+    "blog_lang",
+    "blog_charset",
+    "honeypot_field_name",
+    "is_test",
+}
+
+
 def test_comment_check_sends_the_full_context(client, post, akismet_http):
     seen = akismet_http(answering("false"))
-    post_comment(
-        client,
-        post,
-        ip="198.51.100.7",
-        author_url="https://mezzo.example",
+    before = timezone.now().replace(microsecond=0)
+    reply = client.post(
+        reverse("discussion:post", args=[post.pk]),
+        form_data(post, author_url="https://mezzo.example"),
+        REMOTE_ADDR="198.51.100.7",
+        HTTP_USER_AGENT="Mozilla/5.0 (test)",
         HTTP_REFERER="http://testserver/hello-world/",
     )
+    assert reply.status_code == 303
     [request] = seen
     assert str(request.url) == "https://rest.akismet.com/1.1/comment-check"
     sent = form(request)
@@ -56,9 +79,15 @@ def test_comment_check_sends_the_full_context(client, post, akismet_http):
     assert sent["blog_lang"] == "en-us" and sent["blog_charset"] == "UTF-8"
     assert sent["honeypot_field_name"] == "homepage"
     assert sent["is_test"] == "1"
-    assert sent["comment_date_gmt"].endswith("+00:00")
-    assert "comment_post_modified_gmt" in sent
+    assert sent["referrer"] == "http://testserver/hello-world/"
+    sent_at = datetime.fromisoformat(sent["comment_date_gmt"])
+    assert sent_at.utcoffset() == timedelta(0) and before <= sent_at <= timezone.now()
+    post.refresh_from_db()
+    modified = datetime.fromisoformat(sent["comment_post_modified_gmt"])
+    assert modified.utcoffset() == timedelta(0) and modified == post.last_published_at
     assert sent["blog"] == "http://testserver/"
+    assert set(sent) >= NAMED_ARGUMENTS, NAMED_ARGUMENTS - set(sent)
+    assert set(sent) - NAMED_ARGUMENTS == {"blog", "api_key"} and sent["api_key"] == "test-akismet-key"
     response = Response.objects.get()
     assert response.akismet_payload["user_ip"] == "198.51.100.7"
     assert response.akismet_result == "ham" and response.status == "approved"

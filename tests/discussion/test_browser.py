@@ -64,3 +64,21 @@ def test_reader_comments_replies_and_sees_the_approved_reply(
     assert page.locator(".children .response", has_text="Sources:").is_visible(), "everyone sees it now"
     approved = Response.objects.filter(page=seed, status="approved").count()
     assert page.locator("#responses-title").inner_text().startswith(f"{approved} responses to")
+
+
+def test_an_avatar_that_cannot_load_shows_the_initial_not_a_broken_image(live_server, page):
+    """Readers whose network blocks Gravatar: the request fails (here it is aborted, never sent)."""
+    blocked = []
+    page.route("**/*gravatar.com/**", lambda route: (blocked.append(route.request.url), route.abort()))
+    seed = BlogPage.objects.get(title=SEED)
+    page.goto(live_server.url + seed.url)
+    avatar = page.locator(".response", has_text="Mezzo").locator(".avatar").first
+    image = avatar.locator("img")
+    image.scroll_into_view_if_needed()
+    page.wait_for_function("img => img.complete", arg=image.element_handle())
+    assert blocked, "the Gravatar was requested and failed"
+    assert image.evaluate("img => img.naturalWidth") == 0
+    box = avatar.bounding_box()
+    assert (round(box["width"]), round(box["height"])) == (40, 40), "a fixed-size circle, whatever the image does"
+    cover = image.evaluate("img => getComputedStyle(img, '::before').content")
+    assert cover == '"M"', "a failed image is covered by the initial, hiding the browser's broken-image icon"

@@ -83,7 +83,9 @@ def test_errors_next_to_field_with_400_and_text_kept(client, post):
     html = reply.content.decode()
     assert "My precious text" in html
     assert 'id="id_author_name_error"' in html and "This field is required." in html
+    assert 'aria-invalid="true" aria-describedby="id_author_name_error"' in html
     assert 'id="id_author_email_error"' in html and "Enter a valid email address." in html
+    assert f'<form class="comment-form" method="post" action="/discussion/{post.pk}/comment/#respond"' in html
     assert not Response.objects.exists()
 
 
@@ -176,3 +178,52 @@ def test_unknown_or_draft_page_is_404(client, blog_index):
     from django.urls import reverse
 
     assert client.post(reverse("discussion:post", args=[987654])).status_code == 404
+
+
+def avatar_of(html: str, response: Response) -> str:
+    start = html.index(f'id="{response.anchor}"')
+    return html[html.index('<span class="avatar"', start) : html.index("</span>", start) + len("</span>")]
+
+
+def test_avatar_degrades_to_the_initial_without_a_broken_frame(client, post):
+    response = make_response(post, author_name="  mezzo", author_email="mezzo@example.com")
+    avatar = avatar_of(client.get(post.url).content.decode(), response)
+    assert avatar.startswith('<span class="avatar" aria-hidden="true">M<img ')
+    assert 'alt=""' in avatar and 'width="40" height="40"' in avatar
+    assert 'loading="lazy"' in avatar and 'referrerpolicy="no-referrer"' in avatar
+    assert f'src="{response.avatar_url.replace("&", "&amp;")}"' in avatar
+
+
+@pytest.mark.parametrize(("name", "initial"), [("Ünal", "Ü"), ("@@", "?"), ("'bob'", "B"), ("<i>", "I")])
+def test_avatar_initial_is_a_letter_or_a_question_mark(post, name, initial):
+    assert Response(author_name=name).author_initial == initial
+
+
+def test_sender_photo_replaces_the_gravatar(client, post):
+    response = make_response(post, kind="webmention", author_photo="https://alice.example/me.jpg?a=1&b=2")
+    avatar = avatar_of(client.get(post.url).content.decode(), response)
+    assert 'src="https://alice.example/me.jpg?a=1&amp;b=2"' in avatar
+    assert "gravatar" not in avatar and 'referrerpolicy="no-referrer"' in avatar
+
+
+@pytest.mark.parametrize(
+    "photo",
+    [
+        "javascript:alert(1)",
+        "data:image/svg+xml,<svg onload=alert(1)>",
+        " javascript:alert(1)",
+        "vbscript:x",
+        "//evil.example/x.png",
+    ],
+)
+def test_unsafe_sender_photos_fall_back_to_the_gravatar(client, post, photo):
+    response = make_response(post, kind="webmention", author_photo=photo)
+    avatar = avatar_of(client.get(post.url).content.decode(), response)
+    assert 'src="https://www.gravatar.com/avatar/' in avatar
+    assert "alert" not in avatar and "evil" not in avatar
+
+
+def test_quotes_in_a_sender_photo_cannot_break_out_of_the_attribute(client, post):
+    response = make_response(post, kind="webmention", author_photo='https://a.example/x.png" onerror="alert(1)')
+    avatar = avatar_of(client.get(post.url).content.decode(), response)
+    assert 'src="https://a.example/x.png&quot; onerror=&quot;alert(1)"' in avatar

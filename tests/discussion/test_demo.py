@@ -21,4 +21,4 @@ def test_seed_comment_by_mezzo_is_approved_with_an_avatar_once(client, post):
     assert "One response to" in html
     assert '<bdi class="response-author">Mezzo</bdi>' in html
     assert "Clearly, Mayo is a trendsetter" in html
-    assert 'class="avatar" src="https://www.gravatar.com/avatar/' in html
+    assert '<span class="avatar" aria-hidden="true">M<img src="https://www.gravatar.com/avatar/' in html

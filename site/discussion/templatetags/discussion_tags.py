@@ -1,13 +1,11 @@
 """`{% discussion page %}` renders a page's whole discussion; `{% discussion_feed_links page %}` its feeds."""
 
-from urllib.parse import urlsplit
-
 from django import template
 from django.conf import settings
 from django.db.models import Q
 from django.urls import reverse
 
-from .. import thread, tokens
+from .. import text, thread, tokens
 from ..forms import CommentForm
 from ..models import DiscussionMixin, Response
 
@@ -67,7 +65,8 @@ def discussion(context, page):
         "closed_reason": closed_reason,
         "form": form,
         "reply_to": reply_to,
-        "action": reverse("discussion:post", args=[page.pk]),
+        # Without JavaScript, a page sent back with errors opens at the form, not at the top of the post.
+        "action": reverse("discussion:post", args=[page.pk]) + "#respond",
         "feed_url": reverse("discussion:page_feed", args=[page.pk]),
     }
 
@@ -86,9 +85,5 @@ def discussion_feed_links(page):
 
 @register.filter
 def safe_url(url: str) -> str:
-    """Only http(s) URLs become links; anything else (javascript:, data:) is dropped."""
-    try:
-        scheme = urlsplit(url or "").scheme.lower()
-    except ValueError:
-        return ""
-    return url if scheme in ("http", "https") else ""
+    """Only http(s) URLs become links or images; anything else (javascript:, data:) is dropped."""
+    return text.http_url(url)
