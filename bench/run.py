@@ -166,9 +166,11 @@ def main() -> None:
 
     print("\nIn-process figures:")
     from discussion.bench import report as discussion_report
+    from linkbacks.bench import report as linkbacks_report
     from wordpress.bench import report as wordpress_report
 
     discussion_report(responses=500, posts=100)
+    linkbacks_report()
     wordpress_report()
     print(
         f"\nDone. {POSTS} posts and {EPISODES} episodes on SQLite. Raise BENCH_POSTS / BENCH_REQUESTS for longer "
