@@ -9,6 +9,7 @@ from django.utils.feedgenerator import Enclosure
 from taggit.models import Tag
 
 from syndication.generators import ContentAtomFeed, ContentRssFeed
+from syndication.urls import absolutize
 
 from .models import Author, BlogIndexPage, BlogPage, Category
 
@@ -90,7 +91,7 @@ class PostFeed(Feed):
         return None
 
     def item_extra_kwargs(self, post: BlogPage):
-        extra = {"content": str(post.body)}
+        extra = {"content": absolutize(str(post.body), self.item_link(post))}
         if post.comments_open() or post.approved_responses:
             extra["comments_feed"] = self.request.build_absolute_uri(reverse("discussion:page_feed", args=[post.pk]))
             extra["comments_count"] = post.approved_responses

@@ -154,3 +154,10 @@ def test_archive_pages_advertise_their_own_feed(client, posts):
 def test_post_page_advertises_its_responses_feed(client, post):
     html = client.get(post.url).content.decode()
     assert f'href="/discussion/{post.pk}/feed/"' in html
+
+
+@pytest.mark.django_db
+def test_feed_content_links_are_absolute_so_readers_can_follow_them(client, blog_index):
+    make_post(blog_index, "Linking", body='<p>See <a href="/older-post/">the older post</a>.</p>')
+    content = parse(client.get("/feed/")).entries[0].content[0].value
+    assert '<a href="http://testserver/older-post/">the older post</a>' in content
