@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 import akismet
 import httpx
 from django.conf import settings
+from django.utils.translation import to_locale
 
 if TYPE_CHECKING:
     from .models import Response
@@ -57,7 +58,7 @@ def payload_for(response: "Response", *, permalink: str, honeypot_field_name: st
         "comment_author_url": response.author_url or response.source_url,
         "comment_content": response.content,
         "comment_date_gmt": response.created_at.astimezone(UTC).isoformat(),
-        "blog_lang": settings.LANGUAGE_CODE,
+        "blog_lang": to_locale(settings.LANGUAGE_CODE),  # "en_US", as WordPress sends get_locale()
         "blog_charset": "UTF-8",
     }
     if modified:

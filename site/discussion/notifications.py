@@ -74,18 +74,22 @@ def held(response: Response) -> int:
     if not recipients:
         return 0
     pending = Response.objects.filter(status=Response.Status.PENDING).count()
-    links = {
-        action: site_url(reverse("discussion:action", args=[tokens.action_token(response.pk, action)]))
-        for action in ("approve", "spam")
-    }
     subject = subject_line(f"Please moderate: “{response.page.title}”")
-    body = (
-        f"A new {response.get_kind_display().lower()} on “{response.page.title}” is waiting for your approval.\n"
-        f"{response_link(response)}\n\n{_describe(response)}\n"
-        f"Approve it: {links['approve']}\nSpam it: {links['spam']}\n\n"
-        f"Currently {pending} response(s) are waiting for approval.\n"
-    )
-    return send_mass_mail([(subject, body, None, [r]) for r in recipients])
+
+    def body(recipient: str) -> str:
+        """Each moderator's links carry their address, so what they do from the email is theirs in the history."""
+        link = {
+            action: site_url(reverse("discussion:action", args=[tokens.action_token(response.pk, action, recipient)]))
+            for action in ("approve", "spam")
+        }
+        return (
+            f"A new {response.get_kind_display().lower()} on “{response.page.title}” is waiting for your approval.\n"
+            f"{response_link(response)}\n\n{_describe(response)}\n"
+            f"Approve it: {link['approve']}\nSpam it: {link['spam']}\n\n"
+            f"Currently {pending} response(s) are waiting for approval.\n"
+        )
+
+    return send_mass_mail([(subject, body(r), None, [r]) for r in recipients])
 
 
 def reply(response: Response, skip: Collection[str] = ()) -> int:

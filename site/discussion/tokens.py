@@ -53,14 +53,19 @@ def write_pending(ids: list[int]) -> str:
     return signing.dumps(ids[-50:], salt=PENDING_SALT)
 
 
-def action_token(response_id: int, action: str) -> str:
-    """For email links: approve / spam (moderators) and unsubscribe (readers)."""
-    return signing.dumps({"r": response_id, "a": action}, salt=ACTION_SALT)
+def action_token(response_id: int, action: str, recipient: str = "") -> str:
+    """For email links: approve / spam (moderators) and unsubscribe (readers). `recipient` is the
+    address the link was mailed to, so a moderator's click is recorded as theirs."""
+    data = {"r": response_id, "a": action}
+    if recipient:
+        data["to"] = recipient
+    return signing.dumps(data, salt=ACTION_SALT)
 
 
-def read_action(token: str) -> tuple[int, str]:
+def read_action(token: str) -> tuple[int, str, str]:
+    """(response id, action, recipient address or "")."""
     try:
         data = signing.loads(token, salt=ACTION_SALT, max_age=ACTION_MAX_AGE)
-        return int(data["r"]), str(data["a"])
-    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        return int(data["r"]), str(data["a"]), str(data.get("to", ""))
+    except (signing.BadSignature, KeyError, TypeError, ValueError, AttributeError):
         raise TokenError("This link is invalid or has expired.") from None

@@ -1,6 +1,7 @@
 """HTTP in and out for the discussion: the comment POST, email-link actions and feeds."""
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.template.response import TemplateResponse
@@ -95,7 +96,7 @@ def post_comment(request: HttpRequest, page_id: int) -> HttpResponse:
 def action(request: HttpRequest, token: str) -> HttpResponse:
     """Links from emails: approve / spam (moderators), unsubscribe (readers). GET asks, POST does."""
     try:
-        response_id, verb = tokens.read_action(token)
+        response_id, verb, recipient = tokens.read_action(token)
     except tokens.TokenError as error:
         return render(request, "discussion/error.html", {"errors": [str(error)]}, status=400)
     response = Response.objects.filter(pk=response_id).select_related("page").first()
@@ -110,7 +111,21 @@ def action(request: HttpRequest, token: str) -> HttpResponse:
             done = "You will get no more reply emails for this conversation."
         else:
             status = Response.Status.APPROVED if verb == "approve" else Response.Status.SPAM
-            user = request.user if request.user.is_authenticated else None
-            moderation.set_status(response, status, actor=user, reason="From the moderation email link.", report=True)
+            moderation.set_status(
+                response,
+                status,
+                actor=_moderator(request, recipient),
+                reason="From the moderation email link.",
+                report=True,
+            )
             done = f"The response is now {response.get_status_display().lower()}."
     return render(request, "discussion/action.html", {"response": response, "verb": verb, "done": done})
+
+
+def _moderator(request: HttpRequest, recipient: str):
+    """Who acts through an email link: the signed-in user, else the account the link was mailed to."""
+    if request.user.is_authenticated:
+        return request.user
+    if not recipient:
+        return None
+    return get_user_model().objects.filter(email__iexact=recipient, is_active=True).order_by("pk").first()

@@ -76,7 +76,7 @@ def test_comment_check_sends_the_full_context(client, post, akismet_http):
     assert sent["comment_author_email"] == "mezzo@example.com"
     assert sent["comment_author_url"] == "https://mezzo.example"
     assert sent["comment_content"] == "What a lovely post."
-    assert sent["blog_lang"] == "en-us" and sent["blog_charset"] == "UTF-8"
+    assert sent["blog_lang"] == "en_US" and sent["blog_charset"] == "UTF-8"
     assert sent["honeypot_field_name"] == "homepage"
     assert sent["is_test"] == "1"
     assert sent["referrer"] == "http://testserver/hello-world/"

@@ -213,3 +213,26 @@ def test_moderator_approving_a_reply_to_themselves_gets_no_reply_email(client, p
     reply = make_response(post, parent=parent, status="pending", author_email="bob@example.com", content="Hi Wanda")
     moderation.set_status(reply, "approved", actor=wanda_moderates, report=True)
     assert all(m.to != ["wanda@example.com"] for m in mailoutbox)
+
+
+def test_email_link_clicked_without_signing_in_is_the_recipients_own_action(
+    client, writer_post, settings, mailoutbox, wanda_moderates, admin_user
+):
+    settings.DISCUSSION_MANUAL_MODERATION = True
+    post_comment(client, writer_post)
+    by_recipient = {m.to[0].lower(): m for m in mailoutbox}
+    assert set(by_recipient) == {"wanda@example.com", admin_user.email}
+    approve = link(by_recipient["wanda@example.com"].body, "Approve it")
+    assert approve != link(by_recipient[admin_user.email].body, "Approve it"), "one signed link per moderator"
+    mailoutbox.clear()
+    assert "now approved" in client.post(approve).content.decode()
+    event = Response.objects.get().history.get(action="status-approved")
+    assert event.actor == wanda_moderates
+    assert mailoutbox == [], "Wanda approved it herself: no “new comment” email to her"
+
+
+def test_old_links_without_a_recipient_still_work(client, post):
+    response = make_response(post, status="pending")
+    reply = client.post(reverse("discussion:action", args=[tokens.action_token(response.pk, "approve")]))
+    assert "now approved" in reply.content.decode()
+    assert response.history.get(action="status-approved").actor is None
