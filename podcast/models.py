@@ -459,6 +459,7 @@ class EpisodePage(PublishChecksMixin, DiscussionMixin, RoutablePageMixin, Page):
         context["chapter_list"] = self.chapter_list()
         context["transcript_list"] = [(t, t.cues()) for t in self.transcripts.all()]
         context["media_url"] = self.media_url(request)
+        context["cover"] = self.image_href(request) or show.artwork_href(request)
         return context
 
     @path("chapters/", name="chapters")

@@ -4,6 +4,8 @@ from urllib.parse import quote
 
 from django import template
 
+from podcast.audio import MEDIA_TYPES
+
 register = template.Library()
 
 
@@ -25,3 +27,10 @@ def media_fragment(seconds) -> str:
 @register.filter
 def without_scheme(url: str) -> str:
     return quote(url.split("://", 1)[-1], safe="/:?=&")
+
+
+@register.filter
+def media_kind(media_type: str) -> str:
+    """`audio/mpeg` as listeners know it: MP3."""
+    kinds = {value: suffix.lstrip(".").upper() for suffix, value in MEDIA_TYPES.items()}
+    return kinds.get(media_type, media_type)

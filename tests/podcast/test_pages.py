@@ -26,14 +26,18 @@ def episode(show):
     return publish(episode)
 
 
-def test_episode_page_has_a_player_download_and_subscribe_links(client, episode):
+def test_episode_page_has_a_player_download_and_subscribe_links(client, show, episode):
     html = client.get(episode.url).content.decode()
     media = f"http://testserver{episode.audio_file.url}"
     assert f'<audio id="episode-player" controls preload="metadata" src="{media}">' in html
     assert f'<a class="download" href="{media}" download>' in html
     assert 'href="http://testserver/show/feed/"' in html
     assert 'href="podcast://testserver/show/feed/"' in html
+    assert 'readonly value="http://testserver/show/feed/" aria-label="Podcast feed URL"' in html
     assert "Season 2 · Episode 7" in html
+    assert f"<span>MP3, {episode.audio_size / 1024:.1f}\xa0KB</span>" in html
+    assert f'<img src="http://testserver{show.artwork.url}" alt="Test Show"' in html, "the show's art stands in"
+    assert '<h2 id="notes-title">Show notes</h2>' in html and "podcast/podcast.css" in html
 
 
 def test_chapter_links_seek_with_media_fragments(client, episode):

@@ -5,5 +5,22 @@ document.addEventListener("click", (event) => {
   if (!link || !player) return;
   event.preventDefault();
   player.currentTime = parseFloat(link.dataset.start);
-  player.play();
+  player.play().catch(() => {});
+});
+
+// The chapter being played is marked, so listeners see where they are.
+document.addEventListener("DOMContentLoaded", () => {
+  const player = document.getElementById("episode-player");
+  const chapters = [...document.querySelectorAll(".chapters li")];
+  if (!player || !chapters.length) return;
+  player.addEventListener("timeupdate", () => {
+    let current = null;
+    for (const item of chapters) {
+      if (parseFloat(item.querySelector("a[data-start]").dataset.start) <= player.currentTime) current = item;
+    }
+    for (const item of chapters) {
+      if (item === current) item.setAttribute("aria-current", "true");
+      else item.removeAttribute("aria-current");
+    }
+  });
 });
