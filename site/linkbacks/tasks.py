@@ -36,6 +36,9 @@ def send_linkback(outgoing_id: int) -> str:
     outgoing = OutgoingLinkback.objects.filter(pk=outgoing_id).select_related("page").first()
     if outgoing is None or outgoing.status not in (OutgoingLinkback.Status.QUEUED, OutgoingLinkback.Status.RETRYING):
         return "nothing to do"
+    due = outgoing.next_attempt_at
+    if outgoing.status == OutgoingLinkback.Status.RETRYING and due is not None and due > timezone.now():
+        return "not due yet"  # a duplicate (deferred task and cron both enqueued it): keep the back-off
     sending.send(outgoing)
     if outgoing.status == OutgoingLinkback.Status.RETRYING:
         schedule_retry(outgoing)

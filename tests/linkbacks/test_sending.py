@@ -201,3 +201,15 @@ def test_publishing_an_episode_sends_for_the_links_in_its_show_notes(
     hits = web.hits_for("/their/webmention", "POST")
     assert [parse_qs(hit.body.decode()) for hit in hits] == [{"source": [episode.full_url], "target": [target]}]
     assert OutgoingLinkback.objects.get(page=episode).status == Status.SENT
+
+
+def test_a_duplicate_retry_before_it_is_due_sends_nothing(web, publish):
+    """Deferred task and cron may both enqueue a retry; the early one must not shorten the back-off."""
+    web.raw("/their/webmention", Route(503, b"busy", [("Content-Type", "text/plain")]))
+    target = web.page("/their/post", "<p>x</p>", headers=[("Link", "</their/webmention>; rel=webmention")])
+    publish(body=f'<p><a href="{target}">x</a></p>')
+    row = OutgoingLinkback.objects.get()
+    assert row.status == Status.RETRYING and row.attempts == 1
+    assert tasks.send_linkback.call(row.pk) == "not due yet"
+    row.refresh_from_db()
+    assert row.attempts == 1 and len(web.hits_for("/their/webmention", "POST")) == 1
