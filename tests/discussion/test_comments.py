@@ -143,6 +143,8 @@ def test_threading_is_nested_and_flattened_past_the_depth_limit(client, post, se
         assert f'id="response-{response.pk}" class="response response-comment depth-{depth}"' in html
     assert html.index("level 3") < html.index("level 4") < html.index("level 5")
     assert "depth-4" not in html
+    replies_offered = [r for r in chain if f'href="?replyto={r.pk}#respond"' in html]
+    assert replies_offered == chain[:2], "as in WordPress, the deepest level has no reply link"
 
 
 def test_comments_closed_per_page(client, blog_index):

@@ -62,6 +62,7 @@ def discussion(context, page):
         "page": page,
         "heading": heading(approved, page.title),
         "entries": thread.build(responses, settings.DISCUSSION_THREAD_DEPTH),
+        "depth_limit": settings.DISCUSSION_THREAD_DEPTH,  # as in WordPress, no reply link at the deepest level
         "closed_reason": closed_reason,
         "form": form,
         "reply_to": reply_to,
