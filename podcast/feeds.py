@@ -26,6 +26,7 @@ ITUNES_NS = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 PODCAST_NS = "https://podcastindex.org/namespace/1.0"
 CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
 ATOM_NS = "http://www.w3.org/2005/Atom"
+PSC_NS = "http://podlove.org/simple-chapters"
 DESCRIPTION_MAX_BYTES = 4000
 # Apple allows these in a description (p ol ul li a); PSP-1 adds b i strong em.
 DESCRIPTION_TAGS = {"p", "ol", "ul", "li", "a", "b", "i", "strong", "em", "br"}
@@ -37,6 +38,14 @@ def yes_no(value: bool) -> str:
 
 def true_false(value: bool) -> str:
     return "true" if value else "false"
+
+
+def npt(seconds: float) -> str:
+    """Normal Play Time (HH:MM:SS.mmm), as Podlove Simple Chapters want their start times."""
+    millis = round(seconds * 1000)
+    hours, rest = divmod(millis, 3_600_000)
+    minutes, rest = divmod(rest, 60_000)
+    return f"{hours:02d}:{minutes:02d}:{rest // 1000:02d}.{rest % 1000:03d}"
 
 
 def clip_bytes(text: str, limit: int = DESCRIPTION_MAX_BYTES) -> str:
@@ -57,6 +66,7 @@ class PodcastRssFeed(Rss201rev2Feed):
             "xmlns:podcast": PODCAST_NS,
             "xmlns:atom": ATOM_NS,
             "xmlns:content": CONTENT_NS,
+            "xmlns:psc": PSC_NS,
         }
 
     @staticmethod
@@ -75,6 +85,21 @@ class PodcastRssFeed(Rss201rev2Feed):
             if person.href:
                 attrs["href"] = person.href
             handler.addQuickElement("podcast:person", person.name, attrs)
+
+    @staticmethod
+    def simple_chapters(handler, chapters) -> None:
+        """Podlove Simple Chapters too: AntennaPod and others read these where they ignore podcast:chapters."""
+        if not chapters:
+            return
+        handler.startElement("psc:chapters", {"version": "1.2"})
+        for chapter in chapters:
+            attrs = {"start": npt(chapter.start_time), "title": chapter.title}
+            if chapter.url:
+                attrs["href"] = chapter.url
+            if chapter.img:
+                attrs["image"] = chapter.img
+            handler.addQuickElement("psc:chapter", None, attrs)
+        handler.endElement("psc:chapters")
 
     def add_root_elements(self, handler):
         feed = self.feed
@@ -164,6 +189,7 @@ class PodcastRssFeed(Rss201rev2Feed):
             handler.addQuickElement("podcast:transcript", None, transcript)
         if item["chapters"]:
             handler.addQuickElement("podcast:chapters", None, {"url": item["chapters"], "type": CHAPTERS_TYPE})
+        self.simple_chapters(handler, [chapter for chapter in episode.chapter_list() if chapter.toc])
         for soundbite in episode.soundbites.all():
             handler.addQuickElement(
                 "podcast:soundbite",

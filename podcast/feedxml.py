@@ -18,6 +18,7 @@ import defusedxml.ElementTree
 import feedparser
 
 from .categories import category_value
+from .chapters import Chapter
 
 NAMESPACES = {
     "http://www.itunes.com/dtds/podcast-1.0.dtd": "itunes",
@@ -25,10 +26,12 @@ NAMESPACES = {
     "https://github.com/podcastindex-org/podcast-namespace/blob/main/docs/1.0.md": "podcast",
     "http://purl.org/rss/1.0/modules/content/": "content",
     "http://www.w3.org/2005/atom": "atom",
+    "http://podlove.org/simple-chapters": "psc",
 }
 TRUE_VALUES = {"yes", "true", "explicit", "1"}
 FALSE_VALUES = {"no", "false", "clean", "0"}
 DURATION = re.compile(r"^(?:(?:(\d+):)?(\d{1,2}):)?(\d+)(?:\.\d+)?$")
+NPT = re.compile(r"^(?:(?:(\d+):)?(\d{1,2}):)?(\d+(?:\.\d+)?)$")
 
 
 class FeedError(Exception):
@@ -79,6 +82,7 @@ class EpisodeData:
     block: bool = False
     image_url: str = ""
     chapters_url: str = ""
+    chapters: list[Chapter] = field(default_factory=list)
     transcripts: list[TranscriptData] = field(default_factory=list)
     persons: list[PersonData] = field(default_factory=list)
     soundbites: list[SoundbiteData] = field(default_factory=list)
@@ -189,6 +193,24 @@ def parse_duration(value: str) -> int:
     return hours * 3600 + minutes * 60 + seconds
 
 
+def _npt_seconds(value: str) -> float | None:
+    """Seconds from a Podlove Simple Chapters start (`HH:MM:SS.mmm`, `MM:SS` or seconds); None if unreadable."""
+    match = NPT.match((value or "").strip())
+    if not match:
+        return None
+    hours, minutes, seconds = match.groups()
+    return int(hours or 0) * 3600 + int(minutes or 0) * 60 + float(seconds)
+
+
+def _simple_chapters(item: Element) -> list[Chapter]:
+    chapters = []
+    for node in item.findall("psc_chapters/psc_chapter"):
+        start = _npt_seconds(node.get("start", ""))
+        if start is not None:
+            chapters.append(Chapter(start, node.get("title", "")[:255], node.get("href", ""), node.get("image", "")))
+    return sorted(chapters, key=lambda chapter: chapter.start_time)
+
+
 def _whole_number(value: str, tag: str) -> int | None:
     value = (value or "").strip()
     if not value:
@@ -275,6 +297,7 @@ def _episode(position: int, item: Element, entry, show_explicit: bool) -> Episod
         chapters_url=(
             item.find("podcast_chapters").get("url", "") if item.find("podcast_chapters") is not None else ""
         ),
+        chapters=_simple_chapters(item),
         persons=_persons(item),
         transcripts=[
             TranscriptData(

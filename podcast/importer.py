@@ -303,7 +303,7 @@ def _import_episode(show: PodcastPage, data: EpisodeData, media: bool, fetcher: 
         info = probe(audio, name)
     if media and data.image_url and (existing is None or existing.image_url != data.image_url or not existing.image):
         image = _download_image(data.image_url, fetcher, report, f"{data.label}: image")
-    chapters = []
+    chapters = data.chapters  # Podlove Simple Chapters in the feed; a podcast:chapters file wins
     if data.chapters_url:
         try:
             chapters = parse_chapters(fetcher.document(data.chapters_url, MAX_CHAPTERS_BYTES))

@@ -105,6 +105,11 @@ def _uncommitted(field_file) -> bool:
     return bool(field_file) and not getattr(field_file, "_committed", True)
 
 
+https_only = RegexValidator(  # its own code, or URLField would show its generic "Enter a valid URL."
+    r"^https://",
+    "Podcasting 2.0 apps only follow https: links in podcast: tags; give the https:// address.",
+    code="https",
+)
 language_code = RegexValidator(
     r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$", "Use an ISO 639 language code, optionally with a region: en, en-us, pt-br."
 )
@@ -116,8 +121,10 @@ class Person(models.Model):
     name = models.CharField(max_length=128)
     role = models.CharField(max_length=60, default="host", help_text="From the Podcasting 2.0 taxonomy: host, guest…")
     group = models.CharField(max_length=60, default="cast")
-    img = models.URLField("image URL", blank=True, help_text="An https: picture of the person.")
-    href = models.URLField("web page", blank=True)
+    img = models.URLField(
+        "image URL", blank=True, validators=[https_only], help_text="An https: picture of the person."
+    )
+    href = models.URLField("web page", blank=True, validators=[https_only])
 
     panels = [
         FieldRowPanel([FieldPanel("name"), FieldPanel("role"), FieldPanel("group")]),
@@ -293,7 +300,7 @@ class ShowPerson(Orderable, Person):
 
 class ShowFunding(Orderable):
     page = ParentalKey(PodcastPage, on_delete=models.CASCADE, related_name="funding")
-    url = models.URLField(max_length=1000)
+    url = models.URLField(max_length=1000, validators=[https_only])
     label = models.CharField(max_length=128, blank=True)
 
     panels = [FieldRowPanel([FieldPanel("url"), FieldPanel("label")])]

@@ -11,6 +11,7 @@ NS = {
     "podcast": "https://podcastindex.org/namespace/1.0",
     "atom": "http://www.w3.org/2005/Atom",
     "content": "http://purl.org/rss/1.0/modules/content/",
+    "psc": "http://podlove.org/simple-chapters",
 }
 VTT = b"WEBVTT\n\n00:00:00.000 --> 00:00:01.000\n<v Ada Host>Hello.\n\n00:00:01.000 --> 00:00:02.000\nBye.\n"
 SRT = b"1\n00:00:00,000 --> 00:00:01,000\nHello.\n\n2\n00:00:01,000 --> 00:00:02,000\nBye.\n"

@@ -197,3 +197,17 @@ def test_a_serial_shows_episodes_need_a_number_to_be_published(admin_client, blo
     assert admin_client.post(url, draft(episode_form(audio_file=audio()))).status_code == 302
     numbered = episode_form(audio_file=audio(), slug="numbered", episode_number="1")
     assert admin_client.post(url, numbered).status_code == 302
+
+
+def test_links_in_podcast_tags_must_be_https(admin_client, blog_index):
+    data = show_form(artwork=artwork()) | nested_form_data(
+        {
+            "persons": inline_formset(
+                [{"name": "Ada", "role": "host", "group": "cast", "img": "http://ada.example/a.jpg"}]
+            ),
+            "funding": inline_formset([{"url": "http://ada.example/tip", "label": "Tip jar"}]),
+        }
+    )
+    response = admin_client.post(f"/admin/pages/add/podcast/podcastpage/{blog_index.pk}/", data)
+    assert response.status_code == 200 and not PodcastPage.objects.exists()
+    assert errors(response).count("only follow https: links in podcast: tags") == 2

@@ -203,6 +203,15 @@ def test_items_podcasting20_tags(channel, full_show):
     assert (person.get("role"), person.get("group")) == ("guest", "cast")
 
 
+def test_chapters_are_also_inline_as_podlove_simple_chapters(channel):
+    simple = one(channel.findall("item")[0], "psc:chapters")
+    assert simple.get("version") == "1.2"
+    assert [(c.get("start"), c.get("title"), c.get("href")) for c in simple.findall("psc:chapter", NS)] == [
+        ("00:00:00.000", "Intro", None),
+        ("00:00:01.500", "Main part", "https://example.org/main"),
+    ]
+
+
 def test_linked_chapters_and_transcripts_are_served_with_their_types(client, channel):
     item = channel.findall("item")[0]
     chapters = client.get(one(item, "podcast:chapters").get("url"), secure=True)

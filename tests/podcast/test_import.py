@@ -252,6 +252,20 @@ def test_a_moved_feed_is_followed_once(blog_index):
     )
 
 
+def test_podlove_simple_chapters_are_imported_when_there_is_no_chapters_file(blog_index):
+    simple = (
+        '<psc:chapters xmlns:psc="http://podlove.org/simple-chapters" version="1.2">'
+        '<psc:chapter start="01:02.5" title="Later" href="https://x.example/"/>'
+        '<psc:chapter start="00:00:00.000" title="Hello"/><psc:chapter start="soon" title="Broken"/></psc:chapters>'
+    )
+    run(feed(item(1, extra=simple)), media=False)
+    chapters = EpisodePage.objects.get(guid="ep-1").chapter_list()
+    assert [(c.start_time, c.title, c.url) for c in chapters] == [
+        (0.0, "Hello", ""),
+        (62.5, "Later", "https://x.example/"),
+    ]
+
+
 def test_a_feed_without_artwork_is_refused_before_anything_is_written(blog_index, show):
     with pytest.raises(FeedError, match=r"no artwork \(itunes:image\).*--into that show"):
         run(feed(item(1), cover=""), media=False)

@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.files.base import ContentFile
+from django.core.files.storage import InMemoryStorage
 from django.test import override_settings
 from hypothesis import given
 from hypothesis import settings as hypothesis_settings
@@ -9,7 +10,8 @@ from hypothesis import strategies as st
 
 from podcast.demo import silent_mp3
 from podcast.media import ByteRange, Unsatisfiable, media_urlpatterns, parse_range
-from tests.podcast.builders import make_episode, publish
+from tests.podcast.builders import make_episode, make_show, publish
+from tests.podcast.feed_helpers import NS, parse
 
 pytestmark = pytest.mark.django_db
 
@@ -205,3 +207,19 @@ def test_parse_range_always_answers_a_slice_inside_the_file_or_416(size, first, 
         assert byte_range.length == min(first, size)
     else:
         assert byte_range.start == first and byte_range.end == min(size - 1, size if last is None else last)
+
+
+class BucketStorage(InMemoryStorage):
+    """Stands in for S3-compatible storage: files live elsewhere and have absolute URLs."""
+
+    def url(self, name):
+        return f"https://bucket.example/{name}"
+
+
+def test_with_object_storage_the_feed_points_at_the_storage(client, blog_index, settings):
+    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": f"{__name__}.BucketStorage"}}
+    show = make_show(blog_index)
+    episode = make_episode(show)
+    channel = parse(client.get("/show/feed/").content).find("channel")
+    assert channel.find("item/enclosure").get("url") == f"https://bucket.example/{episode.audio_file.name}"
+    assert channel.find("itunes:image", NS).get("href") == f"https://bucket.example/{show.artwork.name}"
