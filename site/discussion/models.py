@@ -28,7 +28,8 @@ class DiscussionMixin(models.Model):
     def discussion_closes_at(self):
         """When comments and linkbacks close automatically (DISCUSSION_CLOSE_AFTER_DAYS), or None."""
         days = settings.DISCUSSION_CLOSE_AFTER_DAYS
-        published = getattr(self, "date", None) or self.first_published_at
+        # The date readers see: a post's `date`, an episode's `pub_date` (both may predate an import).
+        published = getattr(self, "date", None) or getattr(self, "pub_date", None) or self.first_published_at
         if not days or published is None:
             return None
         return published + timedelta(days=days)
