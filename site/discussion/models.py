@@ -5,8 +5,6 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
-from django.db.models.signals import pre_delete
-from django.dispatch import receiver
 from django.utils import timezone
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
@@ -66,7 +64,7 @@ class Response(models.Model):
         TRASH = "trash", "Trash"
 
     page = models.ForeignKey("wagtailcore.Page", on_delete=models.CASCADE, related_name="responses")
-    # Deleting a response keeps its replies (moved up a level by `keep_replies` below), as WordPress does.
+    # Deleting a response keeps its replies (moved up a level by signal_handlers.keep_replies), as WordPress does.
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.DO_NOTHING, related_name="replies")
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.COMMENT)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING, db_index=True)
@@ -144,15 +142,6 @@ class Response(models.Model):
     @property
     def anchor(self) -> str:
         return f"response-{self.pk}"
-
-
-@receiver(pre_delete, sender=Response)
-def keep_replies(sender, instance: Response, **kwargs) -> None:
-    """Before a response is deleted (admin, purge of old trash), its replies move up to its parent, so
-    other people's words are not deleted with it. The parent is read fresh: in a bulk delete it may
-    have been moved already."""
-    parent_id = Response.objects.filter(pk=instance.pk).values_list("parent_id", flat=True).first()
-    Response.objects.filter(parent=instance.pk).update(parent=parent_id)
 
 
 class ResponseEvent(models.Model):

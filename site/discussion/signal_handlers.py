@@ -1,0 +1,17 @@
+"""Invariants kept whichever way a row goes: admin, bulk action, purge, a cascade from elsewhere."""
+
+from django.db.models.signals import pre_delete
+
+from .models import Response
+
+
+def keep_replies(sender, instance: Response, **kwargs) -> None:
+    """Before a response is deleted (admin, purge of old trash), its replies move up to its parent, as
+    WordPress does, so other people's words are not deleted with it. The parent is read fresh: in a bulk
+    delete it may have been moved already."""
+    parent_id = Response.objects.filter(pk=instance.pk).values_list("parent_id", flat=True).first()
+    Response.objects.filter(parent=instance.pk).update(parent=parent_id)
+
+
+def register() -> None:
+    pre_delete.connect(keep_replies, sender=Response, dispatch_uid="discussion.keep_replies")
