@@ -129,7 +129,8 @@ class Response(models.Model):
 
     @property
     def avatar_url(self) -> str:
-        """Gravatar-compatible: a hash of the trimmed, lower-cased email, so the email never reaches a page."""
+        """Gravatar-compatible: a hash of the trimmed, lower-cased email, so the email never reaches a page.
+        The page asks for it only when there is an email; linkbacks without one show their initial."""
         digest = hashlib.sha256(self.author_email.strip().lower().encode()).hexdigest()
         fallback = "identicon" if self.author_email else "mp"
         return f"https://www.gravatar.com/avatar/{digest}?s=64&d={fallback}"

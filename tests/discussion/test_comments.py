@@ -196,6 +196,13 @@ def test_avatar_degrades_to_the_initial_without_a_broken_frame(client, post):
     assert f'src="{response.avatar_url.replace("&", "&amp;")}"' in avatar
 
 
+def test_a_linkback_without_email_or_photo_shows_its_initial_and_asks_gravatar_nothing(client, post):
+    response = make_response(post, kind="pingback", author_name="alice’s blog", author_email="", content="[…] x […]")
+    html = client.get(post.url).content.decode()
+    assert avatar_of(html, response) == '<span class="avatar" aria-hidden="true">A</span>'
+    assert "gravatar" not in html
+
+
 @pytest.mark.parametrize(("name", "initial"), [("Ünal", "Ü"), ("@@", "?"), ("'bob'", "B"), ("<i>", "I")])
 def test_avatar_initial_is_a_letter_or_a_question_mark(post, name, initial):
     assert Response(author_name=name).author_initial == initial
