@@ -201,6 +201,12 @@ class PodcastPage(PublishChecksMixin, RoutablePageMixin, Page):
         ),
         InlinePanel("persons", heading="Hosts", label="Person"),
         InlinePanel("funding", heading="Funding", label="Funding link"),
+        InlinePanel(
+            "platforms",
+            heading="Listen on",
+            label="Directory link",
+            help_text="The show's pages in Apple Podcasts, Spotify and other directories, once they list it.",
+        ),
     ]
     settings_panels = Page.settings_panels + [
         InlinePanel(
@@ -307,6 +313,28 @@ class ShowFunding(Orderable):
 
     def __str__(self) -> str:
         return self.label or self.url
+
+
+class ShowPlatform(Orderable):
+    """Where listeners find the show besides its feed: directory pages shown as "Listen on" links."""
+
+    class Platform(models.TextChoices):
+        APPLE = "apple", "Apple Podcasts"
+        SPOTIFY = "spotify", "Spotify"
+        YOUTUBE = "youtube", "YouTube Music"
+        AMAZON = "amazon", "Amazon Music"
+        POCKETCASTS = "pocketcasts", "Pocket Casts"
+        OVERCAST = "overcast", "Overcast"
+        PODCASTINDEX = "podcastindex", "Podcast Index"
+
+    page = ParentalKey(PodcastPage, on_delete=models.CASCADE, related_name="platforms")
+    platform = models.CharField(max_length=20, choices=Platform.choices)
+    url = models.URLField("page URL", max_length=1000)
+
+    panels = [FieldRowPanel([FieldPanel("platform"), FieldPanel("url")])]
+
+    def __str__(self) -> str:
+        return self.get_platform_display()
 
 
 class ShowText(Orderable):

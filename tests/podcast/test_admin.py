@@ -44,6 +44,7 @@ def show_form(**extra):
             "persons": inline_formset([]),
             "funding": inline_formset([]),
             "texts": inline_formset([{"purpose": "applepodcastsverify", "text": "code-from-apple"}]),
+            "platforms": inline_formset([{"platform": "apple", "url": "https://podcasts.apple.com/podcast/id1"}]),
         }
     )
     return data | extra
@@ -83,6 +84,8 @@ def test_admin_refuses_artwork_that_apple_would_refuse(admin_client, blog_index)
     show = PodcastPage.objects.get(slug="admin-show")
     assert show.live and show.artwork and [c.category for c in show.categories.all()] == ["Arts/Books"]
     assert [(t.purpose, t.text) for t in show.texts.all()] == [("applepodcastsverify", "code-from-apple")]
+    html = admin_client.get(show.url).content.decode()
+    assert '<a href="https://podcasts.apple.com/podcast/id1">Listen on Apple Podcasts</a>' in html
 
 
 def test_admin_allows_at_most_three_categories(admin_client, blog_index):

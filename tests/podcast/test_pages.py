@@ -27,7 +27,10 @@ def episode(show):
 
 
 def test_episode_page_has_a_player_download_and_subscribe_links(client, show, episode):
+    show.platforms.create(platform="spotify", url="https://open.spotify.com/show/abc")
+    publish(show)
     html = client.get(episode.url).content.decode()
+    assert '<a href="https://open.spotify.com/show/abc">Listen on Spotify</a>' in html
     media = f"http://testserver{episode.audio_file.url}"
     assert f'<audio id="episode-player" controls preload="metadata" src="{media}">' in html
     assert f'<a class="download" href="{media}" download>' in html
