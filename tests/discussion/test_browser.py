@@ -82,3 +82,37 @@ def test_an_avatar_that_cannot_load_shows_the_initial_not_a_broken_image(live_se
     assert (round(box["width"]), round(box["height"])) == (40, 40), "a fixed-size circle, whatever the image does"
     cover = image.evaluate("img => getComputedStyle(img, '::before').content")
     assert cover == '"M"', "a failed image is covered by the initial, hiding the browser's broken-image icon"
+
+
+def test_the_form_works_with_javascript_off(live_server, browser, settings):
+    settings.DISCUSSION_MIN_SUBMIT_SECONDS = 0
+    settings.DISCUSSION_FLOOD_SECONDS = 0
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.route("**/*gravatar.com/**", lambda route: route.abort())
+    seed = BlogPage.objects.get(title=SEED)
+    page.goto(live_server.url + seed.url)
+
+    page.get_by_role("textbox", name="Name").fill("Nojs Reader")
+    page.get_by_role("textbox", name="Email").fill("not an email")
+    page.get_by_role("textbox", name="Comment").fill("Written without any script.")
+    page.get_by_role("button", name="Post comment").click()
+    assert page.url.endswith("#respond"), "the page sent back opens at the form"
+    email = page.get_by_role("textbox", name="Email")
+    assert email.get_attribute("aria-invalid") == "true"
+    assert page.locator("#id_author_email_error").inner_text() == "Enter a valid email address."
+    assert page.get_by_role("textbox", name="Comment").input_value() == "Written without any script."
+
+    email.fill("nojs@example.com")
+    page.get_by_role("button", name="Post comment").click()
+    comment = page.locator(".response", has_text="Written without any script.")
+    assert comment.is_visible()
+
+    comment.get_by_role("link", name="Reply").click()
+    assert "Reply to Nojs Reader" in page.locator("#respond").inner_text()
+    page.get_by_role("textbox", name="Name").fill("Nojs Reader")
+    page.get_by_role("textbox", name="Email").fill("nojs@example.com")
+    page.get_by_role("textbox", name="Comment").fill("And a reply, still no script.")
+    page.get_by_role("button", name="Post comment").click()
+    assert page.locator(".children .response", has_text="And a reply, still no script.").is_visible()
+    context.close()
