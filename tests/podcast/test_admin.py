@@ -8,7 +8,7 @@ from wagtail.test.utils.form_data import inline_formset, nested_form_data, strea
 from podcast.demo import silent_mp3
 from podcast.forms import CATEGORY_REQUIRED, NUMBER_REQUIRED
 from podcast.models import ARTWORK_REQUIRED, MEDIA_REQUIRED, EpisodePage, PodcastPage
-from tests.podcast.builders import image_bytes, make_show
+from tests.podcast.builders import image_bytes, make_episode, make_show
 
 pytestmark = pytest.mark.django_db
 
@@ -214,3 +214,18 @@ def test_links_in_podcast_tags_must_be_https(admin_client, blog_index):
     response = admin_client.post(f"/admin/pages/add/podcast/podcastpage/{blog_index.pk}/", data)
     assert response.status_code == 200 and not PodcastPage.objects.exists()
     assert errors(response).count("only follow https: links in podcast: tags") == 2
+
+
+def test_bulk_publishing_obeys_the_same_rules(admin_client, show):
+    silent = make_episode(show, "Silent", audio=False, live=False)
+    ready = make_episode(show, "Ready", live=False)
+    url = f"/admin/bulk/wagtailcore/page/publish/?id={silent.pk}&id={ready.pk}&next=/admin/pages/{show.pk}/"
+    response = admin_client.post(url, {"include_descendants": ""}, follow=True)
+    assert f"Nothing was published. “Silent”: {MEDIA_REQUIRED}" in errors(response)
+    assert not EpisodePage.objects.filter(live=True).exists()
+
+    response = admin_client.post(url.replace(f"id={silent.pk}&", ""), {"include_descendants": ""})
+    assert response.status_code == 302 and EpisodePage.objects.get(pk=ready.pk).live
+    with_children = f"/admin/bulk/wagtailcore/page/publish/?id={show.pk}&next=/admin/pages/{show.pk}/"
+    response = admin_client.post(with_children, {"include_descendants": "on"}, follow=True)
+    assert f"“Silent”: {MEDIA_REQUIRED}" in errors(response) and not EpisodePage.objects.get(pk=silent.pk).live
