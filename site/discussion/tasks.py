@@ -107,9 +107,13 @@ def notify_new_response(response_id: int, moderator_id: int | None = None) -> in
     Response.objects.filter(pk=response_id).update(author_notified=True)
     moderator = get_user_model().objects.filter(pk=moderator_id).first() if moderator_id else None
     skip = {moderator.email.lower()} if moderator is not None and moderator.email else set()
-    sent = notifications.new_response(response, skip=skip)
-    sent += notifications.reply(response, skip=skip)
-    return sent
+    authors = notifications.new_response(response, skip=skip)
+    if authors:
+        moderation.record(response, "authors-notified", f"Emailed {authors} post author(s).")
+    replied = notifications.reply(response, skip=skip)
+    if replied:
+        moderation.record(response, "reply-notified", "Emailed the author of the response it replies to.")
+    return authors + replied
 
 
 @task()

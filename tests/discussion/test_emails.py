@@ -30,6 +30,7 @@ def test_post_author_is_emailed_on_an_approved_response(client, writer_post, mai
     assert mail.to == ["wanda@example.com"]
     assert "New comment on “Written”" in mail.subject
     assert "Nice one" in mail.body and f"#response-{Response.objects.get().pk}" in mail.body
+    assert Response.objects.get().history.filter(action="authors-notified", note="Emailed 1 post author(s).").exists()
 
 
 def test_author_email_falls_back_to_the_page_owner(client, blog_index, admin_user, mailoutbox):
@@ -102,6 +103,7 @@ def test_reply_notification_with_one_click_unsubscribe(client, post, mailoutbox)
     parent = make_response(post, author_email="asker@example.com", notify_replies=True)
     post_comment(client, post, parent=str(parent.pk), author_name="Bob", content="Here is my answer")
     reply_mail = next(m for m in mailoutbox if m.to == ["asker@example.com"])
+    assert Response.objects.get(author_name="Bob").history.filter(action="reply-notified").exists()
     assert "Bob replied to you" in reply_mail.subject and "Here is my answer" in reply_mail.body
     unsubscribe = reply_mail.extra_headers["List-Unsubscribe"].strip("<>")
     assert reply_mail.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
