@@ -118,7 +118,8 @@ def submit(response: Response, *, request_context: RequestContext) -> Response:
 
 
 def _fit(response: Response) -> None:
-    """Keep every row storable (PostgreSQL enforces max_length): shorten names, refuse huge URLs."""
+    """Keep every row storable (PostgreSQL enforces max_length): shorten names, refuse huge URLs,
+    drop a photo that is not an http(s) URL that fits (the Gravatar is shown instead)."""
     for name in ("author_name", "source_title"):
         limit = Response._meta.get_field(name).max_length
         value = text.clean_line(getattr(response, name))
@@ -128,6 +129,8 @@ def _fit(response: Response) -> None:
             raise Rejected(400, f"The {Response._meta.get_field(name).verbose_name} is too long.")
     if not response.author_name:
         response.author_name = "Anonymous"
+    photo = text.http_url(response.author_photo.strip())
+    response.author_photo = photo if len(photo) <= Response._meta.get_field("author_photo").max_length else ""
 
 
 def _gate(response: Response, page, ctx: RequestContext) -> None:

@@ -232,3 +232,26 @@ def test_linkback_fields_are_made_to_fit(post):
     with pytest.raises(moderation.Rejected) as rejected:
         moderation.submit(huge, request_context=context)
     assert rejected.value.status == 400 and "source url is too long" in rejected.value.message
+
+
+@pytest.mark.parametrize(
+    ("photo", "stored"),
+    [
+        ("https://alice.example/me.jpg", "https://alice.example/me.jpg"),
+        ("https://alice.example/" + "p" * 2000, ""),
+        ("javascript:alert(1)", ""),
+        ("/relative.png", ""),
+    ],
+)
+def test_a_linkback_photo_is_kept_only_when_it_is_a_storable_http_url(post, photo, stored):
+    mention = Response(
+        page=post,
+        kind="webmention",
+        author_name="Alice",
+        source_url="https://alice.example/note",
+        content="x",
+        author_photo=photo,
+    )
+    saved = moderation.submit(mention, request_context=moderation.RequestContext(ip="203.0.113.5"))
+    saved.refresh_from_db()
+    assert saved.author_photo == stored
