@@ -352,7 +352,7 @@ def _import_episode(show: PodcastPage, data: EpisodeData, media: bool, fetcher: 
             episode.audio_type = MEDIA_TYPES[PurePosixPath(name).suffix]
             episode.duration = data.duration or 0
         if image is not None:
-            episode.image.save(image.name, image, save=False)
+            episode.image = image  # uncommitted, so the episode makes its feed copy on save
         episode.chapters = [
             EpisodeChapter(start_time=c.start_time, title=c.title, url=c.url, img=c.img, toc=c.toc) for c in chapters
         ]

@@ -21,7 +21,7 @@ from wagtail.search import index
 from blog.blocks import BodyBlock
 from discussion.models import DiscussionMixin
 
-from .artwork import validate_artwork
+from .artwork import feed_copy, validate_artwork
 from .audio import probe
 from .categories import category_choices, split_category
 from .chapters import CHAPTERS_TYPE, Chapter, chapters_document, parse_chapters
@@ -153,6 +153,7 @@ class PodcastPage(PublishChecksMixin, RoutablePageMixin, Page):
         blank=True,
         help_text="JPEG or PNG, square, 1400×1400 to 3000×3000 px. A new upload gets a new URL.",
     )
+    artwork_feed = models.FileField(upload_to=artwork_path, blank=True, editable=False)
     artwork_url = models.URLField(max_length=1000, blank=True, help_text="Remote artwork, kept from an import.")
     language = models.CharField(max_length=20, default="en", validators=[language_code])
     explicit = models.BooleanField(default=False)
@@ -237,7 +238,19 @@ class PodcastPage(PublishChecksMixin, RoutablePageMixin, Page):
     class Meta:
         verbose_name = "podcast show"
 
+    def clean(self):
+        super().clean()
+        self.read_artwork()
+
+    def read_artwork(self) -> None:
+        """A new upload heavier than 500 KB gets a 1400 px JPEG copy, which the feed and pages use."""
+        if _uncommitted(self.artwork) and not _uncommitted(self.artwork_feed):
+            self.artwork_feed = feed_copy(self.artwork)
+        elif not self.artwork:
+            self.artwork_feed = None
+
     def save(self, *args, **kwargs):
+        self.read_artwork()
         if not self.podcast_guid and self.pk:
             self.podcast_guid = type(self).objects.filter(pk=self.pk).values_list("podcast_guid", flat=True).first()
         result = super().save(*args, **kwargs)
@@ -267,7 +280,8 @@ class PodcastPage(PublishChecksMixin, RoutablePageMixin, Page):
         return f"{url}feed/" if url else None
 
     def artwork_href(self, request=None) -> str:
-        return absolute_url(self.artwork.url, request, self) if self.artwork else self.artwork_url
+        artwork = self.artwork_feed or self.artwork
+        return absolute_url(artwork.url, request, self) if artwork else self.artwork_url
 
     def item_limit(self) -> int:
         return self.feed_item_limit or settings.PODCAST_FEED_ITEMS
@@ -397,6 +411,7 @@ class EpisodePage(PublishChecksMixin, DiscussionMixin, RoutablePageMixin, Page):
         blank=True,
         help_text="Optional episode artwork, same rules as the show's.",
     )
+    image_feed = models.FileField(upload_to=artwork_path, blank=True, editable=False)
     image_url = models.URLField(max_length=1000, blank=True)
     chapters_file = models.FileField(
         upload_to=chapters_path,
@@ -456,6 +471,10 @@ class EpisodePage(PublishChecksMixin, DiscussionMixin, RoutablePageMixin, Page):
         if _uncommitted(self.audio_file):
             info = probe(self.audio_file, self.audio_file.name)
             self.audio_size, self.audio_type, self.duration = info.size, info.media_type, info.duration
+        if _uncommitted(self.image) and not _uncommitted(self.image_feed):
+            self.image_feed = feed_copy(self.image)
+        elif not self.image:
+            self.image_feed = None
 
     def save(self, *args, **kwargs):
         if not self.guid:
@@ -472,7 +491,8 @@ class EpisodePage(PublishChecksMixin, DiscussionMixin, RoutablePageMixin, Page):
         return absolute_url(self.audio_file.url, request, self) if self.audio_file else self.audio_url
 
     def image_href(self, request=None) -> str:
-        return absolute_url(self.image.url, request, self) if self.image else self.image_url
+        image = self.image_feed or self.image
+        return absolute_url(image.url, request, self) if image else self.image_url
 
     def chapter_list(self) -> list[Chapter]:
         rows = list(self.chapters.all())

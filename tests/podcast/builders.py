@@ -69,3 +69,13 @@ def make_episode(
     if live:
         publish(episode)
     return episode
+
+
+def heavy_artwork(size: int = 2000) -> bytes:
+    """A valid square PNG heavier than 500 KB: detail with a little grain, as a real cover has."""
+    detail = Image.effect_mandelbrot((size, size), (-2, -1.5, 1, 1.5), 100)
+    grain = Image.effect_noise((size, size), 12)
+    image = Image.merge("RGB", [detail, grain, Image.blend(detail, grain, 0.5)])
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    return buffer.getvalue()

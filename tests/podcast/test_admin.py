@@ -8,7 +8,7 @@ from wagtail.test.utils.form_data import inline_formset, nested_form_data, strea
 from podcast.demo import silent_mp3
 from podcast.forms import CATEGORY_REQUIRED, NUMBER_REQUIRED
 from podcast.models import ARTWORK_REQUIRED, MEDIA_REQUIRED, EpisodePage, PodcastPage
-from tests.podcast.builders import image_bytes, make_episode, make_show
+from tests.podcast.builders import heavy_artwork, image_bytes, make_episode, make_show
 
 pytestmark = pytest.mark.django_db
 
@@ -229,3 +229,14 @@ def test_bulk_publishing_obeys_the_same_rules(admin_client, show):
     with_children = f"/admin/bulk/wagtailcore/page/publish/?id={show.pk}&next=/admin/pages/{show.pk}/"
     response = admin_client.post(with_children, {"include_descendants": "on"}, follow=True)
     assert f"“Silent”: {MEDIA_REQUIRED}" in errors(response) and not EpisodePage.objects.get(pk=silent.pk).live
+
+
+def test_heavy_artwork_uploaded_in_the_admin_gets_its_feed_copy(admin_client, show):
+    heavy = SimpleUploadedFile("big.png", heavy_artwork(), content_type="image/png")
+    response = admin_client.post(f"/admin/pages/{show.pk}/edit/", draft(show_form(slug=show.slug, artwork=heavy)))
+    assert response.status_code == 302
+    PodcastPage.objects.get(pk=show.pk).get_latest_revision().publish()
+    show = PodcastPage.objects.get(pk=show.pk)
+    assert show.artwork.name.endswith(".png") and show.artwork_feed.name.endswith(".jpg")
+    assert show.artwork_feed.storage.exists(show.artwork_feed.name)
+    assert admin_client.get(show.artwork_feed.url).status_code == 200

@@ -1,14 +1,16 @@
+import re
 import uuid
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from PIL import Image
 
-from podcast.artwork import validate_artwork
+from podcast.artwork import FEED_MAX_BYTES, validate_artwork
 from podcast.demo import silent_mp3
 from podcast.identity import PODCAST_NAMESPACE, podcast_guid_for
 from podcast.models import EpisodePage, PodcastPage, ShowCategory
-from tests.podcast.builders import image_bytes, make_episode, make_show, publish
+from tests.podcast.builders import heavy_artwork, image_bytes, make_episode, make_show, publish
 
 pytestmark = pytest.mark.django_db
 
@@ -130,3 +132,26 @@ def test_copying_an_episode_or_a_show_gives_new_identities(show):
     originals = set(EpisodePage.objects.child_of(show).values_list("guid", flat=True))
     copies = set(EpisodePage.objects.child_of(show_copy).values_list("guid", flat=True))
     assert len(copies) == 2 and not copies & originals
+
+
+def test_heavy_artwork_gets_a_light_1400px_copy_for_the_feed(client, blog_index):
+    heavy = heavy_artwork()
+    assert len(heavy) > FEED_MAX_BYTES
+    show = make_show(blog_index)
+    show.artwork = ContentFile(heavy, name="cover.png")
+    publish(show)
+    assert show.artwork.size == len(heavy), "the upload itself is kept"
+    assert re.search(r"/cover-feed-[0-9a-f]{8}\.jpg$", show.artwork_feed.name)
+    assert show.artwork_feed.size <= FEED_MAX_BYTES
+    with show.artwork_feed.open("rb") as copy, Image.open(copy) as image:
+        assert (image.format, image.size, image.mode) == ("JPEG", (1400, 1400), "RGB")
+    feed = client.get("/show/feed/").content.decode()
+    assert f'<itunes:image href="http://testserver{show.artwork_feed.url}"' in feed
+    episode = make_episode(show, image=ContentFile(heavy, name="ep.png"))
+    assert episode.image_feed.size <= FEED_MAX_BYTES
+    assert re.search(r"/ep-feed-[0-9a-f]{8}\.jpg$", episode.image_href())
+
+
+def test_light_artwork_is_used_as_uploaded(show):
+    assert not show.artwork_feed
+    assert show.artwork_href().endswith(show.artwork.name)
