@@ -205,6 +205,7 @@ class ShowFeed(Feed):
     def __init__(self, show: PodcastPage, request, page, links: list[tuple[str, str]]):
         super().__init__()
         self.show, self.request, self.page, self.links = show, request, page, links
+        self.language = show.language  # Django reads this attribute, else the site's LANGUAGE_CODE
 
     def title(self):
         return self.show.title

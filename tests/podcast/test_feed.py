@@ -263,6 +263,14 @@ def test_episodes_without_media_unpublished_or_future_are_left_out(client, full_
     assert len(titles) == 2 and not {"Draft", "Tomorrow", "Silent"} & set(titles)
 
 
+def test_the_shows_own_language_is_used_not_the_sites(client, full_show, settings):
+    show, _ = full_show
+    show.language = "pt-br"
+    publish(show)
+    assert settings.LANGUAGE_CODE != "pt-br"
+    assert one(parse(client.get("/show/feed/", secure=True).content).find("channel"), "language").text == "pt-br"
+
+
 def test_an_unlocked_show_without_owner_email_says_no(client, full_show):
     show, _ = full_show
     show.feed_locked, show.owner_email = False, ""
