@@ -295,7 +295,9 @@ def test_command_dry_run_changes_nothing(blog_index, capsys):
 
 def test_command_imports_a_file_and_reports(blog_index, capsys):
     call_command("import_podcast", str(FEED), "--no-media")
-    assert "Imported into “Elsewhere Radio” (new show): 2 created, 0 updated, 0 failed." in capsys.readouterr().out
+    output = capsys.readouterr()
+    assert "Imported into “Elsewhere Radio” (new show): 2 created, 0 updated, 0 failed." in output.out
+    assert "Episodes: 100%" in output.err and "2/2" in output.err, "the progress bar stays on screen when done"
     call_command("import_podcast", str(FEED), "--no-media", "--into", "elsewhere-radio")
     assert "0 created, 2 updated" in capsys.readouterr().out
 

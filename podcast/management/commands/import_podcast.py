@@ -36,7 +36,7 @@ class Command(BaseCommand):
                 media=not no_media,
                 dry_run=dry_run,
                 owner_confirmed=owner_confirmed,
-                progress=lambda episodes: tqdm(episodes, desc="Episodes", unit="episode", leave=False),
+                progress=lambda episodes: tqdm(episodes, desc="Episodes", unit="episode"),
             )
         except (FeedError, FetchFailed) as error:
             raise CommandError(str(error)) from None
