@@ -234,7 +234,12 @@ def _save_show(
     show.explicit, show.show_type, show.copyright = data.explicit, data.show_type, data.copyright
     show.feed_locked, show.complete, show.block = data.locked, data.complete, data.block
     show.podcast_guid = data.podcast_guid or show.podcast_guid or (podcast_guid_for(source_url) if source_url else "")
-    show.categories = [ShowCategory(category=value) for value in data.categories]
+    if data.categories or created:  # a show imported into keeps its categories when the feed has none
+        show.categories = [ShowCategory(category=value) for value in data.categories]
+    if not data.categories and (created or not show.categories.exists()):
+        report.warnings.append(
+            "The feed has no Apple category (itunes:category), which Apple Podcasts requires: choose one in the admin."
+        )
     show.persons = [ShowPerson(**vars(person)) for person in data.persons]
     show.funding = [ShowFunding(url=url, label=label) for url, label in data.funding]
     show.texts = [ShowText(purpose=purpose, text=text) for purpose, text in data.texts]

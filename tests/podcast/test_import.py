@@ -276,6 +276,14 @@ def test_a_feed_without_artwork_is_refused_before_anything_is_written(blog_index
     assert len(report.created) == 1 and PodcastPage.objects.get(pk=show.pk).artwork
 
 
+def test_a_feed_without_categories_is_imported_with_a_warning_and_keeps_a_shows_own(blog_index, show):
+    report = run(feed(item(1)), media=False)
+    assert "The feed has no Apple category (itunes:category)" in report.summary()
+    report = run(feed(item(2)), media=False, into=show)
+    assert [c.category for c in PodcastPage.objects.get(pk=show.pk).categories.all()] == ["Technology"]
+    assert "no Apple category" not in report.summary()
+
+
 def test_only_http_urls_or_files_are_read():
     with pytest.raises(FeedError, match="Only http and https feed URLs can be imported, not file: URLs"):
         import_source("file:///etc/passwd", fetcher=DictFetcher())
