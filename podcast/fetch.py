@@ -2,22 +2,18 @@
 
 Everything goes through the linkbacks app's guard: http(s) only, public addresses unless
 LINKBACK_ALLOWED_NETWORKS lets a network through, bounded redirects, size caps and deadlines.
-Documents use its public `request()`. Media is too big to buffer and too slow for its 5-second
-deadline, so `GuardedFetcher.media` streams to a temporary file through the same guarded transport
-with a longer deadline; linkbacks has no public streaming call yet, so its two private names are
-used here and nowhere else.
+Documents use its `request()` as they are; media is too big to buffer and too slow for the
+5-second deadline, so it streams into a temporary file with a longer deadline.
 """
 
 import tempfile
 from typing import Protocol
 
-import httpx
 from django.core.files import File
 
 from linkbacks import fetch as guarded
 
 MEDIA_DEADLINE_SECONDS = 30 * 60
-MEDIA_TIMEOUT_SECONDS = 30.0
 
 
 class FetchFailed(Exception):
@@ -43,37 +39,21 @@ class GuardedFetcher:
         return fetched.content
 
     def media(self, url: str, max_bytes: int) -> File:
-        try:
-            guarded.check_url(url)
-        except guarded.FetchError as error:
-            raise FetchFailed(str(error)) from None
         target = tempfile.TemporaryFile()  # noqa: SIM115 (handed to the caller, closed here on failure)
-        deadline = guarded._Deadline(MEDIA_DEADLINE_SECONDS)
         try:
-            with (
-                httpx.Client(
-                    transport=guarded._GuardedTransport(deadline),
-                    trust_env=False,
-                    follow_redirects=True,
-                    max_redirects=5,
-                    timeout=httpx.Timeout(MEDIA_TIMEOUT_SECONDS),
-                    headers={"Accept-Encoding": "identity", "User-Agent": "Backchannel-Import/1.0"},
-                ) as client,
-                client.stream("GET", url) as response,
-            ):
-                if not 200 <= response.status_code < 300:
-                    raise FetchFailed(f"{url} answered with HTTP {response.status_code}.")
-                written = 0
-                for chunk in response.iter_bytes():
-                    written += len(chunk)
-                    if written > max_bytes:
-                        raise FetchFailed(f"{url} is larger than {max_bytes:,} bytes.")
-                    target.write(chunk)
-        except FetchFailed:
+            fetched = guarded.request(
+                "GET",
+                url,
+                headers={"Accept": "*/*"},
+                max_bytes=max_bytes,
+                deadline_seconds=MEDIA_DEADLINE_SECONDS,
+                sink=target,
+            )
+        except guarded.FetchError as error:
             target.close()
-            raise
-        except (guarded.FetchError, httpx.HTTPError, guarded._DeadlineExceeded) as error:
+            raise FetchFailed(str(error)) from None
+        if not 200 <= fetched.status < 300:
             target.close()
-            raise FetchFailed(f"Could not download {url}: {error or type(error).__name__}.") from None
+            raise FetchFailed(f"{url} answered with HTTP {fetched.status}.")
         target.seek(0)
         return File(target)

@@ -313,15 +313,19 @@ def request(
     require_html: bool = False,
     read_non_html: bool = True,
     max_bytes: int | None = None,
+    deadline_seconds: float | None = None,
+    sink: typing.BinaryIO | None = None,
 ) -> Fetched:
     """One guarded HTTP exchange, any status returned (``fetch_html`` is for a source that must exist).
 
     ``require_html`` refuses a successful non-HTML answer; ``read_non_html=False`` skips such a body
-    (discovery only needs the headers of a PDF or an image)."""
+    (discovery only needs the headers of a PDF or an image). Large downloads (imported media) pass a
+    ``sink`` that receives the body instead of ``Fetched.content``, and a longer ``deadline_seconds``."""
     check_url(url)
     cfg = limits()
     cap = max_bytes if max_bytes is not None else cfg["max_bytes"]
-    deadline = _Deadline(cfg["deadline"])
+    allowed_seconds = deadline_seconds or cfg["deadline"]
+    deadline = _Deadline(allowed_seconds)
     site = getattr(settings, "SITE_URL", "")
     request_headers = {"User-Agent": USER_AGENT.format(site=site), "Accept": ACCEPT_HTML, "Accept-Encoding": "identity"}
     request_headers.update(headers or {})
@@ -340,18 +344,22 @@ def request(
             if require_html and 200 <= response.status_code < 300 and not is_html(response.headers):
                 kind = response.headers.get("content-type") or "no content type"
                 raise NotHTML(f"{response.url} is not an HTML page ({kind}).")
-            body = bytearray()
+            body, size = bytearray(), 0
             skip_body = not read_non_html and not is_html(response.headers)
             for chunk in () if skip_body else response.iter_bytes():
-                body += chunk
-                if len(body) > cap:
+                size += len(chunk)
+                if size > cap:
                     raise UpstreamError(f"{response.url} is larger than {cap:,} bytes.")
+                if sink is None:
+                    body += chunk
+                else:
+                    sink.write(chunk)
                 deadline.remaining()
             return Fetched(
                 url=str(response.url), status=response.status_code, headers=response.headers, content=bytes(body)
             )
     except _DeadlineExceeded:
-        raise UpstreamError(f"{url} took longer than {cfg['deadline']:g} seconds to answer.") from None
+        raise UpstreamError(f"{url} took longer than {allowed_seconds:g} seconds to answer.") from None
     except httpx.TooManyRedirects:
         raise UpstreamError(f"{url} redirects more than {cfg['max_redirects']} times.") from None
     except httpx.ConnectTimeout:

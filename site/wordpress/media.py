@@ -23,6 +23,7 @@ from wagtail.images import get_image_model
 from linkbacks import fetch
 
 MAX_BYTES = 50 * 1024 * 1024
+DEADLINE_SECONDS = 5 * 60  # a large attachment on a slow old host still arrives
 
 
 class MediaError(Exception):
@@ -48,7 +49,9 @@ def image_key(url: str) -> str:
 
 def download(url: str) -> bytes:
     try:
-        response = fetch.request("GET", url, headers={"Accept": "*/*"}, max_bytes=MAX_BYTES)
+        response = fetch.request(
+            "GET", url, headers={"Accept": "*/*"}, max_bytes=MAX_BYTES, deadline_seconds=DEADLINE_SECONDS
+        )
     except fetch.FetchError as exc:
         raise MediaError(str(exc)) from None
     if not 200 <= response.status < 300:

@@ -223,3 +223,19 @@ def test_dns_failure_within_the_deadline_is_still_reported(monkeypatch):
 
     monkeypatch.setattr(socket, "getaddrinfo", failing)
     assert "could not be found" in refused_quickly("http://nowhere.example/post", fetch.Unreachable)
+
+
+def test_large_downloads_stream_into_a_sink_under_their_own_size_cap(web, tmp_path):
+    url = web.page("/big", "<p>" + "x" * 200_000 + "</p>")
+    with open(tmp_path / "download", "w+b") as sink:
+        fetched = fetch.request("GET", url, max_bytes=1_000_000, deadline_seconds=30, sink=sink)
+        assert fetched.status == 200 and fetched.content == b""
+        sink.seek(0)
+        assert len(sink.read()) == len("<p>" + "x" * 200_000 + "</p>")
+
+
+def test_a_download_deadline_is_reported_in_the_refusal(web, tmp_path):
+    url = web.raw("/slow", Route(headers=[("Content-Type", "audio/mpeg")], writer=trickle))
+    with open(tmp_path / "download", "w+b") as sink, pytest.raises(fetch.UpstreamError) as caught:
+        fetch.request("GET", url, deadline_seconds=1.5, sink=sink)
+    assert "longer than 1.5 seconds" in str(caught.value)
