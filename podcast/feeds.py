@@ -10,6 +10,7 @@ import hashlib
 import nh3
 from django.conf import settings
 from django.contrib.syndication.views import Feed
+from django.core.cache import cache
 from django.core.paginator import InvalidPage, Paginator
 from django.db.models import Count, Max
 from django.http import Http404, HttpResponse
@@ -28,6 +29,7 @@ CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
 ATOM_NS = "http://www.w3.org/2005/Atom"
 PSC_NS = "http://podlove.org/simple-chapters"
 DESCRIPTION_MAX_BYTES = 4000
+FEED_CACHE_SECONDS = 60 * 60  # versions change their ETag, so an entry is never stale, only unused
 # Apple allows these in a description (p ol ul li a); PSP-1 adds b i strong em.
 DESCRIPTION_TAGS = {"p", "ol", "ul", "li", "a", "b", "i", "strong", "em", "br"}
 
@@ -313,6 +315,22 @@ def page_links(feed_url: str, page_number: int, pages: int) -> list[tuple[str, s
     return links + [("hub", hub) for hub in settings.PODCAST_WEBSUB_HUBS]
 
 
+def rendered_feed(request, show: PodcastPage, page_number: int, etag: str) -> HttpResponse:
+    """The feed document, rendered once per version (ETag) and address, then served from the cache."""
+    key = "podcast-feed:" + hashlib.sha256(f"{etag} {request.build_absolute_uri()}".encode()).hexdigest()
+    body = cache.get(key)
+    if body is None:
+        paginator = Paginator(feed_episodes(show), show.item_limit())
+        try:
+            page = paginator.page(page_number)
+        except InvalidPage:
+            raise Http404("No such feed page.") from None
+        feed = ShowFeed(show, request, page, page_links(show.feed_url(request), page_number, paginator.num_pages))
+        body = feed.get_feed(show, request).writeString("utf-8")
+        cache.set(key, body, FEED_CACHE_SECONDS)
+    return HttpResponse(body, content_type=PodcastRssFeed.content_type)
+
+
 @gzip_page
 def show_feed(request, show: PodcastPage) -> HttpResponse:
     raw_page = request.GET.get("page", "1")
@@ -323,15 +341,7 @@ def show_feed(request, show: PodcastPage) -> HttpResponse:
     timestamp = last_modified.timestamp() if last_modified else None
     response = get_conditional_response(request, etag=etag, last_modified=timestamp)
     if response is None:
-        paginator = Paginator(feed_episodes(show), show.item_limit())
-        try:
-            page = paginator.page(page_number)
-        except InvalidPage:
-            raise Http404("No such feed page.") from None
-        feed = ShowFeed(show, request, page, page_links(show.feed_url(request), page_number, paginator.num_pages))
-        generator = feed.get_feed(show, request)
-        response = HttpResponse(content_type=generator.content_type)
-        generator.write(response, "utf-8")
+        response = rendered_feed(request, show, page_number, etag)
     response["ETag"] = etag
     if last_modified:
         response["Last-Modified"] = http_date(timestamp)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import feedparser
 import pytest
+from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.db import connection, reset_queries
 from django.test.utils import CaptureQueriesContext
@@ -453,3 +454,16 @@ def test_a_show_without_episodes_has_a_valid_empty_feed(client, show):
     assert response.status_code == 200
     channel = parse(response.content).find("channel")
     assert channel.findall("item") == [] and one(channel, "title").text == "Test Show"
+
+
+def test_an_unchanged_feed_is_rendered_once_then_served_from_the_cache(client, feed, full_show):
+    cache.clear()
+    with CaptureQueriesContext(connection) as cold:
+        first = client.get("/show/feed/", secure=True)
+    with CaptureQueriesContext(connection) as warm:
+        again = client.get("/show/feed/", secure=True)
+    assert again.content == first.content == feed.content
+    assert len(warm) < len(cold), "the second request skips rendering (episodes, chapters, persons…)"
+    show, _ = full_show
+    make_episode(show, "Published after the cache was filled")
+    assert b"Published after the cache was filled" in client.get("/show/feed/", secure=True).content
