@@ -334,7 +334,7 @@ def rendered_feed(request, show: PodcastPage, page_number: int, etag: str) -> Ht
 @gzip_page
 def show_feed(request, show: PodcastPage) -> HttpResponse:
     raw_page = request.GET.get("page", "1")
-    if not raw_page.isdigit() or int(raw_page) < 1:
+    if not (raw_page.isascii() and raw_page.isdigit()) or int(raw_page) < 1:
         raise Http404("No such feed page.")
     page_number = int(raw_page)
     etag, last_modified = feed_version(show, page_number)

@@ -215,7 +215,7 @@ def _whole_number(value: str, tag: str) -> int | None:
     value = (value or "").strip()
     if not value:
         return None
-    if not value.isdigit():
+    if not (value.isascii() and value.isdigit()):
         raise ValueError(f"{tag} “{value}” is not a whole number")
     return int(value) or None
 
@@ -328,7 +328,7 @@ def _episode(position: int, item: Element, entry, show_explicit: bool) -> Episod
         episode.enclosure_url = enclosure.get("url", "").strip()
         episode.enclosure_type = (enclosure.get("type") or "").strip().lower()
         length = (enclosure.get("length") or "0").strip() or "0"
-        if not length.isdigit():
+        if not (length.isascii() and length.isdigit()):
             episode.errors.append(f"its enclosure length “{length}” is not a number of bytes")
         else:
             episode.enclosure_length = int(length)

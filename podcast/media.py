@@ -46,13 +46,18 @@ class Unsatisfiable(Exception):
     """The range starts beyond the end of the file: answer 416."""
 
 
+def _digits(text: str) -> bool:
+    """ASCII digits only: ``str.isdigit`` also accepts "²", which ``int`` then refuses."""
+    return text.isascii() and text.isdigit()
+
+
 def parse_range(header: str, size: int) -> ByteRange | None:
     """The one byte range to send, or None for the whole file (no, invalid or multiple ranges)."""
     unit, _, spec = header.partition("=")
     if unit.strip().lower() != "bytes" or "," in spec:
         return None
     first, dash, last = spec.strip().partition("-")
-    if not dash or not (first.isdigit() or first == "") or not (last.isdigit() or last == "") or first == last == "":
+    if not dash or not (_digits(first) or first == "") or not (_digits(last) or last == "") or first == last == "":
         return None
     if first == "":  # suffix: the last N bytes
         suffix = int(last)

@@ -39,7 +39,7 @@ def _page_with_form(request: HttpRequest, page: Page, form: CommentForm, status:
 @require_POST
 def post_comment(request: HttpRequest, page_id: int) -> HttpResponse:
     length = request.META.get("CONTENT_LENGTH") or "0"
-    if not length.isdigit() or int(length) > MAX_BODY_BYTES:
+    if not (length.isascii() and length.isdigit()) or int(length) > MAX_BODY_BYTES:
         message = f"Your comment is too large to send (the limit is {MAX_BODY_BYTES // 1024} KB)."
         return render(request, "discussion/error.html", {"errors": [message]}, status=413)
     page = discussion_page(page_id)

@@ -68,6 +68,8 @@ def _scan(body: bytes) -> None:
         parser.Parse(body, True)
     except expat.ExpatError as error:
         raise MalformedCall(f"The body is not well-formed XML ({expat.ErrorString(error.code)}).") from None
+    except (LookupError, ValueError):  # expat's answer to encoding="UTF-7", "utf-32" or an unknown name
+        raise MalformedCall("The body declares an encoding this server cannot read; send UTF-8.") from None
 
 
 def parse_call(body: bytes) -> tuple[str, tuple]:

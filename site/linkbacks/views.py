@@ -18,7 +18,7 @@ XML = "text/xml; charset=utf-8"
 def _body(request: HttpRequest, limit: int) -> bytes | None:
     """At most ``limit`` bytes of the body, read from the stream; None when it is longer."""
     declared = request.META.get("CONTENT_LENGTH") or "0"
-    if not declared.isdigit() or int(declared) > limit:
+    if not (declared.isascii() and declared.isdigit()) or int(declared) > limit:
         return None
     body = request.read(limit + 1)
     return None if len(body) > limit else body

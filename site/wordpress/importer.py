@@ -832,7 +832,7 @@ def in_cycle(comment_id: str, parents: dict[str, str]) -> bool:
 
 
 def numeric_id(post_id: str) -> int:
-    return int(post_id) if post_id.isdigit() else 0
+    return int(post_id) if post_id.isascii() and post_id.isdigit() else 0
 
 
 def login_of(creator: str) -> str:

@@ -61,6 +61,9 @@ def fault(response) -> tuple[int, str]:
             "not well-formed",
         ),
         (b"not xml at all", "not well-formed"),
+        (b'<?xml version="1.0" encoding="UTF-7"?><methodCall>' + PING.encode() + b"</methodCall>", "encoding"),
+        (b'<?xml version="1.0" encoding="x-no-such"?><methodCall>' + PING.encode() + b"</methodCall>", "encoding"),
+        (b'<?xml version="1.0" encoding="utf-32"?><methodCall/>', "encoding"),
         (b"<methodCall><methodName>pingback.ping</methodName>", "not well-formed"),
         (b"", "not well-formed"),
         (b"<methodResponse><params><param><value>x</value></param></params></methodResponse>", "not a call"),
@@ -72,6 +75,12 @@ def test_malformed_or_entity_bodies_are_refused(client, post, body, words):
     assert response.status_code == 400
     code, message = fault(response)
     assert code == -32700 and words in message
+    assert not Response.objects.exists()
+
+
+def test_a_content_length_in_non_ascii_digits_is_refused(client, post):
+    response = client.post("/xmlrpc/", b"<methodCall/>", content_type="text/xml", CONTENT_LENGTH="\u00b2")
+    assert response.status_code == 413
     assert not Response.objects.exists()
 
 

@@ -388,6 +388,7 @@ def test_long_archives_are_split_into_rfc5005_pages(client, blog_index):
     assert first_guids + middle_guids + last_guids == [e.guid for e in reversed(episodes)]
     assert client.get("/show/feed/?page=4", secure=True).status_code == 404
     assert client.get("/show/feed/?page=abc", secure=True).status_code == 404
+    assert client.get("/show/feed/?page=%C2%B2", secure=True).status_code == 404
 
 
 def test_websub_hubs_are_advertised(client, full_show, settings):

@@ -161,10 +161,21 @@ def test_a_replaced_file_gets_a_new_url_and_the_old_one_keeps_working(client, ep
         ("bytes=a-b", None),
         ("bytes=-", None),
         ("bytes=1", None),
+        ("bytes=\u00b2-", None),
+        ("bytes=-\u00b2", None),
+        ("bytes=0-\u00b9", None),
+        ("bytes=\u0661-", None),
+        ("bytes=\uff11-\uff12", None),
     ],
 )
 def test_parse_range(header, expected):
     assert parse_range(header, 100) == expected
+
+
+def test_a_range_in_non_ascii_digits_is_ignored_and_the_whole_file_sent(client, audio):
+    url, data = audio
+    response = client.get(url, headers={"Range": "bytes=\u00b2-"})
+    assert response.status_code == 200 and body(response) == data
 
 
 @pytest.mark.parametrize("header", ["bytes=100-", "bytes=100-200", "bytes=-0"])
