@@ -42,7 +42,7 @@ test-postgres: install-test browser-deps
 	bash scripts/with-postgres $(VENV)/bin/pytest -p no:cacheprovider
 
 bench: install
-	$(PY) bench/run.py
+	$(PY) -m bench.run
 
 lint: install-test
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .

@@ -69,7 +69,7 @@ def measure(url: str, headers: dict | None = None) -> dict:
 
 SEED_RESPONSES = """
 from blog.models import BlogPage
-from discussion.bench import add_responses
+from bench.responses import add_responses
 page = BlogPage.objects.get(slug="why-comments-still-matter")
 if not page.responses.exists():
     add_responses(page, 500)
@@ -165,9 +165,9 @@ def main() -> None:
         print(f"{name:<22} {r['rps']:>8.1f} {r['p50']:>8.1f} {r['p99']:>8.1f} {counts[path]:>12}")
 
     print("\nIn-process figures:")
-    from discussion.bench import report as discussion_report
-    from linkbacks.bench import report as linkbacks_report
-    from wordpress.bench import report as wordpress_report
+    from bench.pingbacks import report as linkbacks_report
+    from bench.responses import report as discussion_report
+    from bench.wordpress_import import report as wordpress_report
 
     discussion_report(responses=500, posts=100)
     linkbacks_report()

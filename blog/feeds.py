@@ -9,7 +9,7 @@ from django.utils.feedgenerator import Enclosure
 from taggit.models import Tag
 
 from syndication.generators import ContentAtomFeed, ContentRssFeed
-from syndication.urls import absolutize
+from syndication.links import absolutize
 
 from .models import Author, BlogIndexPage, BlogPage, Category
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from discussion import bench
+from bench import responses as bench
 from discussion.models import Response
 
 pytestmark = pytest.mark.django_db

@@ -1,8 +1,8 @@
 import pytest
 from wagtail.models import Page
 
+from bench.wordpress_import import measure_import
 from tests.wordpress.test_wxr import WXR_10
-from wordpress.bench import measure_import
 
 pytestmark = pytest.mark.django_db
 

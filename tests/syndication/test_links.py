@@ -1,4 +1,4 @@
-from syndication.urls import absolutize
+from syndication.links import absolutize
 
 
 def test_relative_links_and_images_become_absolute():

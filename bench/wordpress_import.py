@@ -4,7 +4,7 @@ The import runs for real and is rolled back, so the database is left as it was. 
 the growth of the process's maximum resident set size during the import (``resource``), which
 costs nothing to measure; ``traced=True`` adds a second run under tracemalloc for the Python heap
 alone (several times slower). Usage:
-``python manage.py shell -c "from wordpress.bench import report; report()"``.
+``python manage.py shell -c "from bench.wordpress_import import report; report()"``.
 """
 
 from __future__ import annotations
@@ -19,9 +19,8 @@ from django.db import transaction
 from wagtail.models import Page
 
 from blog.models import BlogIndexPage
-
-from . import wxr
-from .importer import Importer
+from wordpress import wxr
+from wordpress.importer import Importer
 
 THEME_UNIT_TEST = Path(settings.BASE_DIR) / "tests" / "fixtures" / "wordpress-theme-unit-test.xml"
 

@@ -3,7 +3,7 @@
 Each ping has its own source URL, so every one is fetched, verified and stored as a new response (the
 full path: XML-RPC parse, rate limits, guarded fetch over real HTTP, excerpt, moderation). Everything
 runs in one transaction that is rolled back. Usage:
-``python manage.py shell -c "from linkbacks.bench import report; report()"``.
+``python manage.py shell -c "from bench.pingbacks import report; report()"``.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 POST path (p50/p99) with Akismet answered locally by an httpx.MockTransport.
 
 Everything runs in one transaction that is rolled back, so the database is left as it was. Usage:
-``python manage.py shell -c "from discussion.bench import report; report()"``; ``add_responses`` also
+``python manage.py shell -c "from bench.responses import report; report()"``; ``add_responses`` also
 seeds the gunicorn benchmark's database.
 """
 
@@ -18,8 +18,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from wagtail.models import Page
 
-from . import akismet, text, tokens
-from .models import Response
+from discussion import akismet, text, tokens
+from discussion.models import Response
 
 
 def add_responses(page: Page, count: int = 500, seed: int = 1) -> None:

@@ -3,8 +3,8 @@
 import pytest
 from wagtail.models import Page
 
+from bench import pingbacks as bench
 from discussion.models import Response
-from linkbacks import bench
 
 pytestmark = pytest.mark.django_db
 
