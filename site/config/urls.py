@@ -20,3 +20,5 @@ urlpatterns = [
 urlpatterns += media_urlpatterns()
 
 urlpatterns += [path("", include(wagtail_urls))]
+
+handler500 = "config.errors.server_error"
