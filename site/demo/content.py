@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import slugify
 from wagtail.models import Page, Site
 
 from blog.models import Author, BlogIndexPage, BlogPage, Category
@@ -172,16 +173,22 @@ def load() -> dict:
         return _load()
 
 
+def demo_category(name: str) -> Category:
+    """The named category, its slug repaired if an earlier demo saved it unslugified ("social media")."""
+    category, _ = Category.objects.get_or_create(name=name, defaults={"slug": slugify(name)})
+    if category.slug != slugify(category.slug):
+        category.slug = slugify(name)
+        category.save(update_fields=["slug"])
+    return category
+
+
 def _load() -> dict:
     index = blog_index()
     author, _ = Author.objects.get_or_create(
         slug="neville-hobson",
         defaults={"name": "Neville Hobson", "bio": "Communicator, blogger and podcaster."},
     )
-    categories = {
-        name: Category.objects.get_or_create(name=name, defaults={"slug": name.lower()})[0]
-        for name in ("Social media", "Blogging", "Podcasting")
-    }
+    categories = {name: demo_category(name) for name in ("Social media", "Blogging", "Podcasting")}
     seed = json.loads(SEED.read_text(encoding="utf-8"))
     created = 0
     seed_post, was_created = publish_post(

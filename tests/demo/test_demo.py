@@ -72,3 +72,25 @@ def test_admin_password_is_generated_and_printed_once(capsys):
     assert password not in second
     assert "already exists" in second
     assert get_user_model().objects.count() == 1
+
+
+ARCHIVE_LINK = re.compile(r'href="(/(?:[^"]*/)?(?:category|tag|author)/[^"]+)"')
+
+
+@pytest.mark.django_db
+def test_every_category_tag_and_author_link_on_every_demo_page_answers_200(client):
+    call_command("load_demo")
+    pages = ["/"] + [page.url for page in BlogPage.objects.live()]
+    links = {link for url in pages for link in ARCHIVE_LINK.findall(client.get(url).content.decode())}
+    assert any("/category/" in link for link in links) and any("/tag/" in link for link in links)
+    broken = {link: client.get(link).status_code for link in links if client.get(link).status_code != 200}
+    assert broken == {}
+
+
+@pytest.mark.django_db
+def test_demo_repairs_a_category_slug_saved_with_a_space():
+    from blog.models import Category
+
+    Category.objects.create(name="Social media", slug="social media")
+    call_command("load_demo")
+    assert Category.objects.get(name="Social media").slug == "social-media"
