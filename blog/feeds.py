@@ -1,5 +1,7 @@
 """Post feeds (RSS 2.0 and Atom): all posts, or one category, tag or author."""
 
+import mimetypes
+
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.db.models import Count, Q
@@ -35,6 +37,10 @@ class PostFeed(Feed):
     def description(self):
         return self.index.search_description or f"Latest posts from {self.index.title}"
 
+    def author_name(self):
+        """The feed's author, which Atom requires; entries without an author of their own inherit it."""
+        return self.index.title
+
     def feed_url(self):
         return self.request.build_absolute_uri()
 
@@ -46,7 +52,8 @@ class PostFeed(Feed):
             posts = posts.filter(tags=self.subject)
         elif self.kind == "author":
             posts = posts.filter(authors=self.subject)
-        posts = posts.annotate(approved_responses=Count("responses", filter=Q(responses__status="approved")))
+        approved = Count("responses", filter=Q(responses__status="approved"))
+        posts = posts.select_related("featured_image").annotate(approved_responses=approved)
         return posts[: settings.FEED_ITEMS]
 
     def item_title(self, post: BlogPage):
@@ -64,7 +71,7 @@ class PostFeed(Feed):
     item_guid_is_permalink = False
 
     def item_author_name(self, post: BlogPage):
-        return ", ".join(author.name for author in post.authors.all()) or None
+        return ", ".join(author.name for author in post.authors.all()) or self.author_name()
 
     def item_categories(self, post: BlogPage):
         return [c.name for c in post.categories.all()] + [t.name for t in post.tags.all()]
@@ -85,13 +92,24 @@ class PostFeed(Feed):
             )
         ]
 
+    def item_image(self, post: BlogPage) -> dict | None:
+        image = post.featured_image
+        if image is None:
+            return None
+        return {
+            "url": self.request.build_absolute_uri(image.file.url),
+            "type": mimetypes.guess_type(image.file.name)[0] or "image/jpeg",
+            "width": image.width,
+            "height": image.height,
+        }
+
     def item_comments(self, post: BlogPage):
         if post.comments_open() or post.approved_responses:
             return post.get_full_url(self.request) + "#responses"
         return None
 
     def item_extra_kwargs(self, post: BlogPage):
-        extra = {"content": absolutize(str(post.body), self.item_link(post))}
+        extra = {"content": absolutize(str(post.body), self.item_link(post)), "image": self.item_image(post)}
         if post.comments_open() or post.approved_responses:
             extra["comments_feed"] = self.request.build_absolute_uri(reverse("discussion:page_feed", args=[post.pk]))
             extra["comments_count"] = post.approved_responses

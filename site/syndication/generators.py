@@ -1,7 +1,9 @@
 """RSS 2.0 and Atom generators that carry full content and comment links.
 
 Django's generators stop at the summary; readers want the whole post (`content:encoded`
-in RSS, `<content>` in Atom) and the comment thread (`wfw:commentRss`, `slash:comments`).
+in RSS, `<content>` in Atom), the comment thread (`wfw:commentRss`, `slash:comments`) and the
+post's picture (Media RSS `media:content`, which RSS readers show as the item's image; RSS 2.0
+allows one `<enclosure>`, and that belongs to the post's audio or file).
 """
 
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
@@ -11,6 +13,15 @@ WFW_NS = "http://wellformedweb.org/CommentAPI/"
 SLASH_NS = "http://purl.org/rss/1.0/modules/slash/"
 ATOM_NS = "http://www.w3.org/2005/Atom"
 THREAD_NS = "http://purl.org/syndication/thread/1.0"
+MEDIA_NS = "http://search.yahoo.com/mrss/"
+
+
+def add_media_content(handler, item) -> None:
+    image = item.get("image")
+    if image:
+        attrs = {"url": image["url"], "medium": "image", "type": image["type"]}
+        attrs.update({key: str(image[key]) for key in ("width", "height") if image.get(key)})
+        handler.addQuickElement("media:content", "", attrs)
 
 
 class ContentRssFeed(Rss201rev2Feed):
@@ -20,6 +31,7 @@ class ContentRssFeed(Rss201rev2Feed):
             "xmlns:content": CONTENT_NS,
             "xmlns:wfw": WFW_NS,
             "xmlns:slash": SLASH_NS,
+            "xmlns:media": MEDIA_NS,
         }
 
     def add_item_elements(self, handler, item):
@@ -30,11 +42,12 @@ class ContentRssFeed(Rss201rev2Feed):
             handler.addQuickElement("wfw:commentRss", item["comments_feed"])
         if item.get("comments_count") is not None:
             handler.addQuickElement("slash:comments", str(item["comments_count"]))
+        add_media_content(handler, item)
 
 
 class ContentAtomFeed(Atom1Feed):
     def root_attributes(self):
-        return {**super().root_attributes(), "xmlns:thr": THREAD_NS}
+        return {**super().root_attributes(), "xmlns:thr": THREAD_NS, "xmlns:media": MEDIA_NS}
 
     def add_item_elements(self, handler, item):
         super().add_item_elements(handler, item)
@@ -47,3 +60,4 @@ class ContentAtomFeed(Atom1Feed):
             handler.addQuickElement("link", "", attrs)
         if item.get("in_reply_to"):
             handler.addQuickElement("thr:in-reply-to", "", {"ref": item["in_reply_to"], "href": item["in_reply_to"]})
+        add_media_content(handler, item)

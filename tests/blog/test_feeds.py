@@ -161,3 +161,31 @@ def test_feed_content_links_are_absolute_so_readers_can_follow_them(client, blog
     make_post(blog_index, "Linking", body='<p>See <a href="/older-post/">the older post</a>.</p>')
     content = parse(client.get("/feed/")).entries[0].content[0].value
     assert '<a href="http://testserver/older-post/">the older post</a>' in content
+
+
+@pytest.mark.django_db
+def test_feeds_carry_the_featured_image_as_media_content(client, blog_index):
+    from wagtail.images.models import Image
+
+    from tests.podcast.builders import image_bytes
+
+    picture = Image.objects.create(title="Cover", file=ContentFile(image_bytes(640, 360, "JPEG"), name="cover.jpg"))
+    make_post(blog_index, "Illustrated", featured_image=picture)
+    make_post(blog_index, "Plain")
+    for url in ("/feed/", "/feed/atom/"):
+        entries = {entry.title: entry for entry in parse(client.get(url)).entries}
+        media = entries["Illustrated"].media_content
+        assert len(media) == 1
+        assert media[0]["url"].startswith("http://testserver/") and media[0]["url"].endswith(".jpg")
+        assert media[0]["medium"] == "image" and media[0]["type"] == "image/jpeg"
+        assert (media[0]["width"], media[0]["height"]) == ("640", "360")
+        assert "media_content" not in entries["Plain"]
+
+
+@pytest.mark.django_db
+def test_atom_entry_without_an_author_falls_back_to_the_feed_author(client, blog_index):
+    make_post(blog_index, "Anonymous post")
+    feed = parse(client.get("/feed/atom/"))
+    assert feed.bozo == 0
+    assert feed.feed.author == "Test Blog"
+    assert feed.entries[0].author == "Test Blog"
