@@ -5,17 +5,14 @@ import mimetypes
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.db.models import Count, Q
-from django.http import Http404
 from django.urls import reverse
 from django.utils.feedgenerator import Enclosure
-from taggit.models import Tag
 
 from syndication.generators import ContentAtomFeed, ContentRssFeed
 from syndication.links import absolutize
 
-from .models import Author, BlogIndexPage, BlogPage, Category
-
-ARCHIVE_MODELS = {"category": Category, "tag": Tag, "author": Author}
+from .listing import ARCHIVES
+from .models import BlogIndexPage, BlogPage
 
 
 class PostFeed(Feed):
@@ -45,13 +42,7 @@ class PostFeed(Feed):
         return self.request.build_absolute_uri()
 
     def items(self):
-        posts = self.index.posts()
-        if self.kind == "category":
-            posts = posts.filter(categories=self.subject)
-        elif self.kind == "tag":
-            posts = posts.filter(tags=self.subject)
-        elif self.kind == "author":
-            posts = posts.filter(authors=self.subject)
+        posts = ARCHIVES[self.kind].posts(self.index, self.subject) if self.kind else self.index.posts()
         approved = Count("responses", filter=Q(responses__status="approved"))
         posts = posts.select_related("featured_image").annotate(approved_responses=approved)
         return posts[: settings.FEED_ITEMS]
@@ -122,10 +113,6 @@ class AtomPostFeed(PostFeed):
 
 
 def post_feed(request, index: BlogIndexPage, kind: str | None, slug: str | None, fmt: str | None):
-    subject = None
-    if kind:
-        subject = ARCHIVE_MODELS[kind].objects.filter(slug=slug).first()
-        if subject is None:
-            raise Http404(f"No such {kind}.")
+    subject = ARCHIVES[kind].subject(slug) if kind else None
     feed_class = AtomPostFeed if fmt == "atom" else PostFeed
     return feed_class(index, request, subject, kind)(request)

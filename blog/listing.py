@@ -1,6 +1,10 @@
 """Querysets for post listings, feeds and archives, shaped to cost a constant number of queries."""
 
-from django.db.models import Prefetch
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+from taggit.models import Tag
 
 from .models import Author, BlogIndexPage, BlogPage, Category
 
@@ -20,3 +24,30 @@ def published_posts(index: BlogIndexPage):
         )
         .order_by("-date", "-id")
     )
+
+
+@dataclass(frozen=True)
+class Archive:
+    """One kind of term archive (`/category/<slug>/`, `/tag/…`, `/author/…`) and its feed."""
+
+    subjects: QuerySet
+    posts_field: str
+    heading: str
+    description_field: str = ""
+
+    def subject(self, slug: str):
+        """The category, tag or author named by `slug`, or 404."""
+        subject = self.subjects.filter(slug=slug).first()
+        if subject is None:
+            raise Http404(f"No such {self.subjects.model._meta.verbose_name}.")
+        return subject
+
+    def posts(self, index: BlogIndexPage, subject) -> QuerySet:
+        return published_posts(index).filter(**{self.posts_field: subject})
+
+
+ARCHIVES = {
+    "category": Archive(Category.objects.all(), "categories", "Category: {}", "description"),
+    "tag": Archive(Tag.objects.all(), "tags", "Tagged: {}"),
+    "author": Archive(Author.objects.select_related("avatar"), "authors", "Posts by {}", "bio"),
+}

@@ -103,23 +103,11 @@ class BlogIndexPage(RoutablePageMixin, Page):
 
         return views.month_archive(request, self, int(year), int(month))
 
-    @path("category/<str:slug>/", name="category")
-    def category_archive(self, request, slug):
+    @re_path(r"^(?P<kind>category|tag|author)/(?P<slug>[^/]+)/$", name="archive")
+    def term_archive(self, request, kind, slug):
         from . import views
 
-        return views.category_archive(request, self, slug)
-
-    @path("tag/<str:slug>/", name="tag")
-    def tag_archive(self, request, slug):
-        from . import views
-
-        return views.tag_archive(request, self, slug)
-
-    @path("author/<str:slug>/", name="author")
-    def author_archive(self, request, slug):
-        from . import views
-
-        return views.author_archive(request, self, slug)
+        return views.term_archive(request, self, kind, slug)
 
     @path("search/", name="search")
     def search(self, request):

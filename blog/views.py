@@ -6,9 +6,9 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.template.response import TemplateResponse
-from taggit.models import Tag
 
-from .models import Author, BlogIndexPage, Category
+from .listing import ARCHIVES
+from .models import BlogIndexPage
 
 
 def listing(request, index: BlogIndexPage, posts, heading: str = "", feed_url: str = "", **context):
@@ -35,51 +35,18 @@ def month_archive(request, index: BlogIndexPage, year: int, month: int):
     return listing(request, index, posts, heading=f"Posts from {calendar.month_name[month]} {year}")
 
 
-def category_archive(request, index: BlogIndexPage, slug: str):
-    category = Category.objects.filter(slug=slug).first()
-    if category is None:
-        raise Http404("No such category.")
-    posts = index.posts().filter(categories=category)
+def term_archive(request, index: BlogIndexPage, kind: str, slug: str):
+    archive = ARCHIVES[kind]
+    subject = archive.subject(slug)
     return listing(
         request,
         index,
-        posts,
-        heading=f"Category: {category.name}",
-        description=category.description,
-        feed_url=index.url + index.reverse_subpage("feed", kwargs={"kind": "category", "slug": slug}),
-        feed_title=f"{index.title} » {category.name}",
-    )
-
-
-def tag_archive(request, index: BlogIndexPage, slug: str):
-    tag = Tag.objects.filter(slug=slug).first()
-    if tag is None:
-        raise Http404("No such tag.")
-    posts = index.posts().filter(tags=tag)
-    return listing(
-        request,
-        index,
-        posts,
-        heading=f"Tagged: {tag.name}",
-        feed_url=index.url + index.reverse_subpage("feed", kwargs={"kind": "tag", "slug": slug}),
-        feed_title=f"{index.title} » {tag.name}",
-    )
-
-
-def author_archive(request, index: BlogIndexPage, slug: str):
-    author = Author.objects.filter(slug=slug).select_related("avatar").first()
-    if author is None:
-        raise Http404("No such author.")
-    posts = index.posts().filter(authors=author)
-    return listing(
-        request,
-        index,
-        posts,
-        heading=f"Posts by {author.name}",
-        description=author.bio,
-        author=author,
-        feed_url=index.url + index.reverse_subpage("feed", kwargs={"kind": "author", "slug": slug}),
-        feed_title=f"{index.title} » {author.name}",
+        archive.posts(index, subject),
+        heading=archive.heading.format(subject.name),
+        description=getattr(subject, archive.description_field, "") if archive.description_field else "",
+        subject=subject,
+        feed_url=index.url + index.reverse_subpage("feed", kwargs={"kind": kind, "slug": slug}),
+        feed_title=f"{index.title} » {subject.name}",
     )
 
 
