@@ -20,8 +20,13 @@ $(VENV)/.test-installed: requirements-test.txt $(VENV)/.installed
 	$(PY) -m pip install --quiet -r requirements-test.txt
 	@touch $@
 
+# Test-only front-end tools (axe-core for the accessibility suite), from package-lock.json.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
 install: $(VENV)/.installed
-install-test: $(VENV)/.test-installed
+install-test: $(VENV)/.test-installed node_modules/.installed
 
 run: install
 	$(RUN_ENV) $(MANAGE) migrate --noinput
