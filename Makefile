@@ -6,6 +6,8 @@ MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 # The local profile: debug on, tasks run in-process, demo URLs on loopback.
+# The apps' one-way dependencies and private names (contracts in pyproject.toml).
+LINT_IMPORTS := PYTHONPATH=site:scripts $(VENV)/bin/lint-imports --no-cache --no-logo
 RUN_ENV := DEBUG=true SITE_URL=http://$(HOST):$(PORT) LINKBACK_ALLOWED_NETWORKS=$${LINKBACK_ALLOWED_NETWORKS:-127.0.0.0/8}
 
 .PHONY: run install install-test test test-postgres bench lint browser-deps clean
@@ -40,6 +42,7 @@ browser-deps:
 
 test: install-test browser-deps
 	$(VENV)/bin/ruff check .
+	$(LINT_IMPORTS)
 	$(VENV)/bin/pytest
 
 test-postgres: install-test browser-deps
@@ -50,7 +53,7 @@ bench: install
 	$(PY) -m bench.run
 
 lint: install-test
-	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
+	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check . && $(LINT_IMPORTS)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 media staticfiles

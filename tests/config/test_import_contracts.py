@@ -1,0 +1,27 @@
+"""The private-names contract that `make test` runs through import-linter (scripts/private_names.py)."""
+
+from private_names import private_uses
+
+APPS = {"blog", "linkbacks", "discussion"}
+
+
+def test_another_apps_private_function_or_module_is_reported_with_its_line():
+    source = "from linkbacks.fetch import get, _open\nfrom linkbacks._wire import frame\nimport linkbacks._wire\n"
+    assert private_uses(source, "discussion", APPS) == [
+        (1, "linkbacks.fetch._open"),
+        (2, "linkbacks._wire.frame"),
+        (3, "linkbacks._wire"),
+    ]
+
+
+def test_a_private_attribute_read_through_an_imported_module_is_reported():
+    source = "from linkbacks import fetch as f\nimport blog.models\nf._open()\nblog.models._cache.clear()\n"
+    assert private_uses(source, "discussion", APPS) == [(3, "f._open"), (4, "blog.models._cache")]
+
+
+def test_own_app_dunders_and_other_packages_are_free():
+    source = (
+        "from discussion.moderation import _hold\nfrom linkbacks import __version__\n"
+        "from django.db import _private\nimport httpx\nhttpx._client\n"
+    )
+    assert private_uses(source, "discussion", APPS) == []
