@@ -5,6 +5,7 @@ Apple's player probes with `Range: bytes=0-1` and refuses hosts that answer 200;
 an unsatisfiable one with 416, and a multi-range request with the whole file (200), which
 RFC 9110 allows and every podcast client accepts; a multipart/byteranges body buys them nothing.
 With S3-compatible storage the media URLs point at the storage and this view is not routed.
+What a URL names, and who may read it, is decided on the normalised path (``media_access``).
 """
 
 import mimetypes
@@ -13,23 +14,20 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
-from django.core.exceptions import SuspiciousFileOperation
 from django.core.files.storage import FileSystemStorage, default_storage
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.urls import URLPattern, re_path
-from django.utils._os import safe_join
-from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date, parse_http_date_safe
 from django.views.decorators.http import require_safe
 
+from . import media_access
 from .audio import MEDIA_TYPES
 from .transcripts import TRANSCRIPT_TYPES
 
 CONTENT_TYPES = {**MEDIA_TYPES, **TRANSCRIPT_TYPES, ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png"}
 CHUNK_BYTES = 64 * 1024
 MAX_AGE = 24 * 3600
-# Wagtail documents can be private; their own view (/documents/<id>/…) checks that, so never bypass it here.
-PRIVATE_PREFIXES = ("documents/",)
 
 
 @dataclass(frozen=True)
@@ -102,12 +100,15 @@ def _range_applies(request, etag: str, mtime: float) -> bool:
 
 @require_safe
 def serve_media(request, path: str) -> HttpResponse:
-    if path.startswith(PRIVATE_PREFIXES):
+    resolved = media_access.resolve(path)
+    if resolved is None:
+        raise Http404("No such file.")
+    full_path, name = resolved
+    if media_access.is_document(name):
         raise Http404("Documents are served by Wagtail, which checks their privacy settings.")
-    try:
-        full_path = safe_join(settings.MEDIA_ROOT, path)
-    except (SuspiciousFileOperation, ValueError):
-        raise Http404("No such file.") from None
+    restrictions = media_access.restrictions(name)
+    if not all(restriction.accept_request(request) for restriction in restrictions):
+        raise Http404("No such file.")
     try:
         stat = os.stat(full_path)
     except (OSError, ValueError):
@@ -132,7 +133,11 @@ def serve_media(request, path: str) -> HttpResponse:
     response["Accept-Ranges"] = "bytes"
     response["ETag"] = etag
     response["Last-Modified"] = http_date(stat.st_mtime)
-    patch_cache_control(response, public=True, max_age=MAX_AGE)
+    if restrictions:
+        patch_cache_control(response, private=True, max_age=MAX_AGE)
+        patch_vary_headers(response, ["Cookie"])
+    else:
+        patch_cache_control(response, public=True, max_age=MAX_AGE)
     return response
 
 

@@ -1,11 +1,17 @@
 """Builders for pages and snippets, so tests say what they need in one line."""
 
+import io
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.images import ImageFile
 from django.utils import timezone
 from django.utils.translation import get_supported_language_variant
-from wagtail.models import Locale, Page, Site
+from PIL import Image
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
+from wagtail.models import Collection, CollectionViewRestriction, Locale, Page, Site
 
 from blog.models import Author, BlogIndexPage, BlogPage, Category
 
@@ -69,3 +75,24 @@ def make_post(
         revision.publish()
     post.refresh_from_db()
     return post
+
+
+def make_collection(name: str, restriction: str | None = CollectionViewRestriction.LOGIN) -> Collection:
+    """A collection under the root one; by default only signed-in people may view its media."""
+    collection = Collection.get_first_root_node().add_child(instance=Collection(name=name))
+    if restriction:
+        CollectionViewRestriction.objects.create(collection=collection, restriction_type=restriction)
+    return collection
+
+
+def make_document(collection: Collection, name: str = "minutes.pdf", content: bytes = b"%PDF-1.4 minutes"):
+    document = get_document_model()(title=name, collection=collection)
+    document.file.save(name, ContentFile(content), save=False)
+    document.save()
+    return document
+
+
+def make_image(collection: Collection, name: str = "photo.png"):
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), "teal").save(buffer, "PNG")
+    return get_image_model().objects.create(title=name, collection=collection, file=ImageFile(buffer, name=name))
