@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
-# The local profile: debug on, tasks run in-process, demo URLs on loopback.
+# The local profile: debug on, demo URLs on loopback; the site and a task worker run side by side.
 # The apps' one-way dependencies and private names (contracts in pyproject.toml).
 LINT_IMPORTS := PYTHONPATH=site:scripts $(VENV)/bin/lint-imports --no-cache --no-logo
 RUN_ENV := DEBUG=true SITE_URL=http://$(HOST):$(PORT) LINKBACK_ALLOWED_NETWORKS=$${LINKBACK_ALLOWED_NETWORKS:-127.0.0.0/8}
@@ -34,8 +34,8 @@ run: install
 	$(RUN_ENV) $(MANAGE) migrate --noinput
 	$(RUN_ENV) $(MANAGE) load_demo
 	$(RUN_ENV) $(MANAGE) ensure_admin
-	@echo "Serving on http://$(HOST):$(PORT)/ (admin: http://$(HOST):$(PORT)/admin/). Ctrl-C stops."
-	$(RUN_ENV) $(MANAGE) runserver $(HOST):$(PORT)
+	@echo "Serving on http://$(HOST):$(PORT)/ (admin: http://$(HOST):$(PORT)/admin/), with a task worker. Ctrl-C stops both."
+	$(RUN_ENV) $(PY) scripts/supervise -- $(MANAGE) runserver $(HOST):$(PORT) -- $(MANAGE) task_worker
 
 browser-deps:
 	@bash scripts/ensure-system-packages chromium redis-server

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "linkbacks",
     "discussion",
     "wordpress",
+    "worker",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",
@@ -154,9 +155,9 @@ CACHES = {"default": cache_from_url(os.environ.get("CACHE_URL") or os.environ.ge
 
 TASKS = {
     "default": {
-        # Immediate runs tasks in-process (one machine, `make run`); production sets
-        # django_tasks_db.DatabaseBackend and runs `manage.py db_worker`.
-        "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend"),
+        # A queue in the database, run by `manage.py task_worker` (`make run` starts one beside the site).
+        # Tests default to django_tasks.backends.immediate.ImmediateBackend (in-process, see pyproject.toml).
+        "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
 }
 

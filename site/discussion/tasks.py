@@ -1,8 +1,8 @@
 """Background work for the discussion: Akismet rechecks and reports, and emails.
 
 Each task takes an id, re-reads the row and does nothing when the work is already done, so a
-retry or a duplicate enqueue is harmless. With the immediate backend (`make run`) they run
-in-process; in production run `manage.py db_worker` with TASKS_BACKEND=django_tasks_db.DatabaseBackend.
+retry or a duplicate enqueue is harmless. `manage.py task_worker` runs them from the database
+queue (and the @periodic ones on schedule); tests run them in-process with the immediate backend.
 """
 
 from datetime import timedelta
@@ -11,6 +11,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django_tasks import task
+
+from worker.schedule import periodic
 
 from . import akismet, moderation, notifications
 from .models import Response
@@ -69,9 +71,10 @@ def recheck_response(response_id: int) -> str:
     return status
 
 
+@periodic(every=timedelta(minutes=10))
 @task()
 def recheck_responses() -> int:
-    """Run every recheck that is due (for backends without deferred tasks: call from cron or the worker)."""
+    """Run every recheck that is due: the workers' sweep, which also catches rechecks whose deferred task was lost."""
     due = Response.objects.filter(status=Status.PENDING, akismet_next_check_at__lte=timezone.now())
     ids = list(due.order_by("akismet_next_check_at").values_list("pk", flat=True)[:100])
     for response_id in ids:
@@ -127,6 +130,7 @@ def notify_moderators(response_id: int) -> int:
     return sent
 
 
+@periodic(every=timedelta(days=1))
 @task()
 def purge_old_responses() -> dict:
     """Akismet's daily cleanup: spam older than 15 days and trash older than 30 go; the Akismet payload

@@ -1,13 +1,15 @@
 """Background work for linkbacks: verifying webmentions and sending ours.
 
 Tasks take ids, re-read their rows and do nothing when the work is done, so retries and duplicate
-enqueues are harmless (immediate backend in-process; `db_worker` in production).
+enqueues are harmless (`task_worker` from the database queue; in-process in tests).
 """
 
 from datetime import timedelta
 
 from django.utils import timezone
 from django_tasks import task
+
+from worker.schedule import periodic
 
 from . import sending, webmention
 from .models import IncomingWebmention, OutgoingLinkback
@@ -59,9 +61,10 @@ def schedule_retry(outgoing: OutgoingLinkback) -> None:
         send_linkback.using(run_after=when).enqueue(outgoing.pk)
 
 
+@periodic(every=timedelta(minutes=10))
 @task()
 def retry_due_linkbacks() -> int:
-    """For backends without deferred tasks: run from a scheduler (cron) to retry what is due."""
+    """The workers' sweep: retry what is due, also when its deferred task was lost (or the backend cannot defer)."""
     due = OutgoingLinkback.objects.filter(
         status=OutgoingLinkback.Status.RETRYING, next_attempt_at__lte=timezone.now()
     ).values_list("pk", flat=True)
