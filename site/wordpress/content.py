@@ -112,7 +112,7 @@ SANITISE_ATTRIBUTES = {
 
 
 class MediaLookup(Protocol):
-    """What the converter needs to know about imported attachments (implemented by the importer)."""
+    """What the converter needs to know about imported attachments (``media.Attachments`` during an import)."""
 
     def image_id(self, attachment_id: str | None, url: str | None) -> int | None: ...
 

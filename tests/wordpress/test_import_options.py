@@ -13,8 +13,9 @@ from discussion.models import Response
 from tests.builders import make_author
 from tests.wordpress.test_import import SITE, imported, item, snapshot
 from wordpress import content
-from wordpress.importer import import_wordpress, short_key
+from wordpress.importer import import_wordpress
 from wordpress.models import ImportedObject
+from wordpress.values import short_key
 from wordpress.wxr import WPCategory, WPTag
 
 pytestmark = pytest.mark.django_db

@@ -6,8 +6,8 @@ import pytest
 from wagtail.embeds.finders import get_finders
 from wagtail.models import Page
 
-from wordpress.importer import path_of
 from wordpress.models import ImportedObject
+from wordpress.redirects import path_of
 
 pytestmark = pytest.mark.django_db
 SITE = "https://wpthemetestdata.wordpress.com"

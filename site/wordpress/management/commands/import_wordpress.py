@@ -3,7 +3,8 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from wordpress import wxr
-from wordpress.importer import default_blog_index, import_wordpress, parse_author_map
+from wordpress.authors import parse_author_map
+from wordpress.importer import default_blog_index, import_wordpress
 
 
 class Command(BaseCommand):
