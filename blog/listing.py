@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 from django.http import Http404
 from taggit.models import Tag
 
@@ -33,6 +33,8 @@ class Archive:
     subjects: QuerySet
     posts_field: str
     heading: str
+    index_heading: str
+    subject_posts: str
     description_field: str = ""
 
     def subject(self, slug: str):
@@ -45,9 +47,18 @@ class Archive:
     def posts(self, index: BlogIndexPage, subject) -> QuerySet:
         return published_posts(index).filter(**{self.posts_field: subject})
 
+    def subjects_in_use(self, index: BlogIndexPage) -> QuerySet:
+        """Every subject with at least one published post under `index`, with its `post_count`: one query."""
+        live = BlogPage.objects.live().public().child_of(index).values("pk")
+        return (
+            self.subjects.filter(**{f"{self.subject_posts}__in": live})
+            .annotate(post_count=Count(self.subject_posts, distinct=True))
+            .order_by("name")
+        )
+
 
 ARCHIVES = {
-    "category": Archive(Category.objects.all(), "categories", "Category: {}", "description"),
-    "tag": Archive(Tag.objects.all(), "tags", "Tagged: {}"),
-    "author": Archive(Author.objects.select_related("avatar"), "authors", "Posts by {}", "bio"),
+    "category": Archive(Category.objects.all(), "categories", "Category: {}", "Categories", "posts", "description"),
+    "tag": Archive(Tag.objects.all(), "tags", "Tagged: {}", "Tags", "blogpage"),
+    "author": Archive(Author.objects.select_related("avatar"), "authors", "Posts by {}", "Authors", "posts", "bio"),
 }

@@ -103,6 +103,12 @@ class BlogIndexPage(RoutablePageMixin, Page):
 
         return views.month_archive(request, self, int(year), int(month))
 
+    @re_path(r"^(?P<kind>category|tag|author)/$", name="archive_index")
+    def term_index(self, request, kind):
+        from . import views
+
+        return views.term_index(request, self, kind)
+
     @re_path(r"^(?P<kind>category|tag|author)/(?P<slug>[^/]+)/$", name="archive")
     def term_archive(self, request, kind, slug):
         from . import views

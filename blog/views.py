@@ -50,6 +50,22 @@ def term_archive(request, index: BlogIndexPage, kind: str, slug: str):
     )
 
 
+def term_index(request, index: BlogIndexPage, kind: str):
+    """`/category/`, `/tag/`, `/author/`: every term in use, with its number of posts."""
+    archive = ARCHIVES[kind]
+    return TemplateResponse(
+        request,
+        "blog/term_index.html",
+        {
+            "page": index,
+            "self": index,
+            "kind": kind,
+            "heading": archive.index_heading,
+            "subjects": archive.subjects_in_use(index),
+        },
+    )
+
+
 def search(request, index: BlogIndexPage):
     query = request.GET.get("q", "").strip()[:200]
     posts = index.posts().search(query) if query else index.posts().none()

@@ -69,3 +69,27 @@ def test_search_finds_posts_by_title_and_body(client, blog_index):
     nothing = client.get("/search/", {"q": "zeppelin"})
     assert "Nothing matched your search" in nothing.content.decode()
     assert '<meta name="robots" content="noindex">' in nothing.content.decode()
+
+
+@pytest.mark.django_db
+def test_term_indexes_list_terms_in_use_with_counts(client, blog_index, django_assert_max_num_queries):
+    news, empty = make_category("News"), make_category("Never used")
+    grace = make_author("Grace Hopper")
+    make_post(blog_index, "One", categories=[news], tags=["rss", "feeds"], authors=[grace])
+    make_post(blog_index, "Two", categories=[news], tags=["rss"])
+    make_post(blog_index, "Draft", categories=[empty], tags=["secret"], live=False)
+
+    with django_assert_max_num_queries(10):
+        tags = client.get("/tag/")
+    html = tags.content.decode()
+    assert tags.status_code == 200 and "<h1>Tags</h1>" in html
+    assert '<a href="/tag/rss/">rss</a> <span class="count">2 posts</span>' in html
+    assert '<a href="/tag/feeds/">feeds</a> <span class="count">1 post</span>' in html
+    assert "secret" not in html, "a tag used only by a draft is not listed"
+
+    categories = client.get("/category/").content.decode()
+    assert '<a href="/category/news/">News</a> <span class="count">2 posts</span>' in categories
+    assert "Never used" not in categories
+    assert '<a href="/author/grace-hopper/">Grace Hopper</a>' in client.get("/author/").content.decode()
+    for url in ("/tag/rss/", "/category/news/", "/author/grace-hopper/"):
+        assert client.get(url).status_code == 200

@@ -22,6 +22,8 @@ PUBLIC_PAGES = {
     "show": "/podcast/",
     "episode": "/podcast/why-we-started/",
     "not-found": "/no-such-page/",
+    "tag-index": "/tag/",
+    "category-index": "/category/",
 }
 # Links and buttons a reader taps, WCAG 2.2's target size (2.5.8): at least 24 by 24 CSS pixels,
 # unless inline in a sentence.
@@ -45,7 +47,7 @@ def small_targets(page) -> list[str]:
             .filter(el => el.offsetParent !== null)
             .map(el => [el, el.getBoundingClientRect()])
             .filter(([el, box]) => box.width < 24 || box.height < 24)
-            .map(([el, box]) => `${el.textContent.trim().slice(0, 30)} (${Math.round(box.width)}x${Math.round(box.height)})`)""",
+            .map(([el, box]) => `${el.textContent.trim().slice(0, 30)} (${box.width | 0}x${box.height | 0})`)""",
         TAP_TARGETS,
     )
 
