@@ -9,7 +9,10 @@ so running the import again updates in place and creates nothing twice.
 from __future__ import annotations
 
 from collections import Counter
+from contextlib import nullcontext
 from datetime import UTC, datetime
+from html import escape
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -17,7 +20,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from taggit.models import Tag
 from tqdm import tqdm
-from wagtail.models import Page
+from wagtail.models import Page, Site
 
 from blog.models import Author, BlogIndexPage, Category
 
@@ -25,7 +28,7 @@ from . import authors, media, posts, terms
 from .models import ImportedObject
 from .redirects import Redirects, site_feed
 from .summary import Summary
-from .values import parse_wp_date, plain, short_key, site_offset
+from .values import parse_wp_date, plain, short_key, site_offset, wordpress_slug
 from .wxr import WPItem, WXRExport
 
 
@@ -140,8 +143,8 @@ class Importer:
         self.mappings[(kind, wp_id)] = mapping
 
 
-def default_blog_index(into: str | None = None) -> BlogIndexPage:
-    """``--into`` by id or slug; otherwise the site's only blog index."""
+def default_blog_index(into: str | None = None) -> BlogIndexPage | None:
+    """``--into`` by id or slug; otherwise the site's only blog index, or None on a fresh site."""
     indexes = BlogIndexPage.objects.all()
     if into:
         found = indexes.filter(pk=int(into)) if into.isdigit() else indexes.filter(slug=into)
@@ -149,9 +152,36 @@ def default_blog_index(into: str | None = None) -> BlogIndexPage:
         if index is None:
             raise LookupError(f"No blog index with id or slug {into!r}.")
         return index
-    index = indexes.first()
-    if index is None:
-        raise LookupError("There is no blog index to import into; create one (or run load_demo) first.")
+    return indexes.first()
+
+
+def create_blog_index(export: WXRExport, summary: Summary) -> BlogIndexPage:
+    """A fresh site (just ``migrate``): the blog index, named after the blog, becomes the site's root.
+
+    WordPress's permalinks (``/2012/01/hello/``, ``/?p=12``) start at the site root, so that is where
+    the index goes for them to work with no manual step; Wagtail's placeholder home page is removed.
+    """
+    root = Page.get_first_root_node()
+    address = urlsplit(settings.SITE_URL)
+    title = plain(export.title)[:255] or urlsplit(export.site_url).hostname or "Blog"
+    tagline = plain(export.description)
+    index = BlogIndexPage(
+        title=title,
+        slug=posts.sibling_slug(root, wordpress_slug(title) or "blog", BlogIndexPage()),
+        intro=f"<p>{escape(tagline)}</p>" if tagline else "",
+        search_description=tagline,
+    )
+    root.add_child(instance=index)
+    site = Site.objects.filter(is_default_site=True).first()
+    if site is None:
+        site = Site(is_default_site=True, hostname=address.hostname or "localhost")
+        site.port = address.port or (443 if address.scheme == "https" else 80)
+    placeholder = site.root_page if site.pk else None
+    site.root_page, site.site_name = index, site.site_name or title
+    site.save()
+    if placeholder is not None and placeholder.specific_class is Page and not placeholder.get_children().exists():
+        placeholder.delete()
+    summary.note("blog index", f"created “{title}” at the site root ({site.root_url}/), as there was none")
     return index
 
 
@@ -165,9 +195,18 @@ def import_wordpress(
     dry_run: bool = False,
     progress: bool = False,
 ) -> Summary:
-    """Import a parsed export; with ``dry_run`` everything is rolled back and the summary says what would change."""
-    index = into or default_blog_index()
-    importer = Importer(
-        export, index, authors=authors, fetch_media=fetch_media, users=users, dry_run=dry_run, progress=progress
-    )
-    return importer.run()
+    """Import a parsed export; with ``dry_run`` everything is rolled back and the summary says what would change.
+
+    Without ``into`` the import goes to the site's blog index, made at the site root if there is none.
+    """
+    summary = Summary(dry_run=dry_run)
+    with transaction.atomic() if dry_run else nullcontext():
+        index = into or default_blog_index() or create_blog_index(export, summary)
+        importer = Importer(
+            export, index, authors=authors, fetch_media=fetch_media, users=users, dry_run=dry_run, progress=progress
+        )
+        importer.summary.merge(summary)
+        result = importer.run()
+        if dry_run:
+            transaction.set_rollback(True)
+    return result

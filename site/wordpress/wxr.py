@@ -119,6 +119,7 @@ class WPItem:
 class WXRExport:
     version: str
     title: str = ""
+    description: str = ""  # the blog's tagline
     link: str = ""
     base_site_url: str = ""
     base_blog_url: str = ""
@@ -305,6 +306,7 @@ def parse(source: str | Path | IO[bytes]) -> WXRExport:
     return WXRExport(
         version=version,
         title=channel.get("title", ""),
+        description=channel.get("description", ""),
         link=channel.get("link", ""),
         base_site_url=channel.get("wp:base_site_url", ""),
         base_blog_url=channel.get("wp:base_blog_url", ""),

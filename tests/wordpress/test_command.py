@@ -4,8 +4,9 @@ import io
 
 import pytest
 from django.core.management import CommandError, call_command
+from wagtail.models import Page, Site
 
-from blog.models import Author, BlogPage
+from blog.models import Author, BlogIndexPage, BlogPage
 from discussion.models import Response
 from tests.builders import make_author
 from tests.wordpress.test_wxr import WXR_10
@@ -74,9 +75,41 @@ def test_bad_options_are_refused_clearly(blog_index, small_export, args, message
         run(small_export, *args)
 
 
-def test_no_blog_index_is_refused_clearly(db, small_export):
-    with pytest.raises(CommandError, match="There is no blog index to import into"):
-        run(small_export)
+def test_a_fresh_site_gets_a_blog_index_at_its_root_named_after_the_blog(db, client, tmp_path):
+    """Just ``migrate``: Wagtail's placeholder home is replaced, and the old permalinks work at once."""
+    path = tmp_path / "export.xml"
+    path.write_bytes(
+        WXR_10.replace(
+            b"<title>Old blog</title>", b"<title>Old blog</title><description>Notes &amp; more</description>"
+        )
+    )
+    assert not BlogIndexPage.objects.exists()
+    output = run(path)
+    index = BlogIndexPage.objects.get()
+    site = Site.objects.get(is_default_site=True)
+    assert site.root_page.specific == index and site.site_name == "Old blog"
+    assert (index.title, index.search_description, index.intro) == (
+        "Old blog",
+        "Notes & more",
+        "<p>Notes &amp; more</p>",
+    )
+    assert not Page.objects.filter(depth=2).exclude(pk=index.pk).exists()
+    assert "created “Old blog” at the site root" in output
+    post = BlogPage.objects.get()
+    assert post.get_parent().pk == index.pk
+    for old in ("/2008/01/hello/", "/?p=1"):
+        response = client.get(old)
+        assert (response.status_code, response["Location"]) == (301, post.url), old
+    assert client.get(post.url).status_code == 200
+    run(path)  # a second run imports into the index it made
+    assert BlogIndexPage.objects.count() == 1 and BlogPage.objects.count() == 1
+
+
+def test_a_dry_run_on_a_fresh_site_makes_no_blog_index(db, small_export):
+    output = run(small_export, "--dry-run")
+    assert "created “Old blog” at the site root" in output
+    assert not BlogIndexPage.objects.exists() and not BlogPage.objects.exists()
+    assert Site.objects.get(is_default_site=True).root_page.specific_class is Page
 
 
 def test_missing_file(blog_index, tmp_path):
