@@ -1,5 +1,6 @@
 """Blog pages and the snippets that describe them: authors and categories."""
 
+from django import forms
 from django.db import models
 from django.utils import timezone
 from django.utils.text import slugify
@@ -154,7 +155,12 @@ class BlogPage(DiscussionMixin, Page):
 
     content_panels = Page.content_panels + [
         MultiFieldPanel(
-            [FieldPanel("date"), FieldPanel("authors"), FieldPanel("categories"), FieldPanel("tags")],
+            [
+                FieldPanel("date", help_text="A date in the future schedules the post to go live then."),
+                FieldPanel("authors"),
+                FieldPanel("categories", widget=forms.CheckboxSelectMultiple),
+                FieldPanel("tags"),
+            ],
             heading="Publication",
         ),
         FieldPanel("intro"),
@@ -178,6 +184,12 @@ class BlogPage(DiscussionMixin, Page):
     @property
     def summary(self) -> str:
         return self.intro or self.search_description
+
+    def clean(self):
+        from .scheduling import align_publish_date
+
+        super().clean()
+        align_publish_date(self)
 
     def get_context(self, request, *args, **kwargs):
         from .seo import posting_jsonld
