@@ -1,6 +1,9 @@
 """Admin forms: drafts may be incomplete, but a show or episode is only published when apps can list it."""
 
+from django import forms
 from wagtail.admin.forms import WagtailAdminPageForm
+
+from .timecode import format_timecode, parse_timecode
 
 CATEGORY_REQUIRED = (
     "Choose at least one Apple category before publishing: Apple Podcasts refuses a show without itunes:category."
@@ -50,3 +53,24 @@ class EpisodeForm(PublishChecksForm):
         if serial and not self.is_deferred_validation and not cleaned_data.get("episode_number"):
             self.add_error("episode_number", NUMBER_REQUIRED)
         return cleaned_data
+
+
+class TimecodeInput(forms.TextInput):
+    """Shows seconds as h:mm:ss and reads h:mm:ss, m:ss or seconds back, for chapter and soundbite times."""
+
+    def format_value(self, value):
+        if value in (None, ""):
+            return ""
+        try:
+            return format_timecode(float(value), fraction=True)
+        except (TypeError, ValueError):
+            return str(value)  # the editor's own text, shown again beside its error
+
+    def value_from_datadict(self, data, files, name):
+        text = super().value_from_datadict(data, files, name)
+        if not text or not text.strip():
+            return text
+        try:
+            return str(parse_timecode(text))
+        except ValueError:
+            return text  # FloatField then says it is not a number; the help text shows the forms accepted

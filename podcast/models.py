@@ -25,7 +25,7 @@ from .artwork import feed_copy, validate_artwork
 from .audio import probe
 from .categories import category_choices, split_category
 from .chapters import CHAPTERS_TYPE, Chapter, chapters_document, parse_chapters
-from .forms import EpisodeForm, ShowForm
+from .forms import EpisodeForm, ShowForm, TimecodeInput
 from .identity import new_episode_guid, podcast_guid_for
 from .transcripts import read_transcript, transcript_type_for, validate_transcript
 
@@ -79,6 +79,9 @@ def audio_path(instance, filename: str) -> str:
 
 def transcript_path(instance, filename: str) -> str:
     return _media_path("transcripts", instance, filename)
+
+
+TIMECODE_HELP = "From the start of the episode, as h:mm:ss, m:ss or seconds (1:02:03, 2:05, 95)."
 
 
 def chapters_path(instance, filename: str) -> str:
@@ -532,7 +535,11 @@ class EpisodeChapter(Orderable):
     img = models.URLField("image URL", max_length=500, blank=True)
     toc = models.BooleanField("in table of contents", default=True)
 
-    panels = [FieldRowPanel([FieldPanel("start_time"), FieldPanel("title")]), FieldPanel("url"), FieldPanel("img")]
+    panels = [
+        FieldRowPanel([FieldPanel("start_time", widget=TimecodeInput, help_text=TIMECODE_HELP), FieldPanel("title")]),
+        FieldPanel("url"),
+        FieldPanel("img"),
+    ]
 
     class Meta(Orderable.Meta):
         ordering = ["start_time", "sort_order"]
@@ -591,7 +598,15 @@ class EpisodeSoundbite(Orderable):
     duration = models.FloatField(help_text="Seconds; 15 to 120 work best.")
     title = models.CharField(max_length=128, blank=True)
 
-    panels = [FieldRowPanel([FieldPanel("start_time"), FieldPanel("duration"), FieldPanel("title")])]
+    panels = [
+        FieldRowPanel(
+            [
+                FieldPanel("start_time", widget=TimecodeInput, help_text=TIMECODE_HELP),
+                FieldPanel("duration"),
+                FieldPanel("title"),
+            ]
+        )
+    ]
 
     def __str__(self) -> str:
         return self.title or f"{self.start_time:g}s"

@@ -5,6 +5,7 @@ from urllib.parse import quote
 from django import template
 
 from podcast.audio import MEDIA_TYPES
+from podcast.timecode import format_timecode
 
 register = template.Library()
 
@@ -12,10 +13,7 @@ register = template.Library()
 @register.filter
 def timecode(seconds) -> str:
     """Seconds as H:MM:SS (or M:SS under an hour), the way players show time."""
-    total = int(float(seconds or 0))
-    hours, rest = divmod(total, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+    return format_timecode(seconds)
 
 
 @register.filter
