@@ -8,7 +8,7 @@ from django.core.mail import EmailMessage, send_mass_mail
 from django.db.models import Q
 from django.urls import reverse
 
-from . import tokens
+from . import moderation_links, tokens
 from .models import Response
 
 
@@ -54,7 +54,8 @@ def new_response(response: Response, skip: Collection[str] = ()) -> int:
     return send_mass_mail([(subject, body, None, [r]) for r in recipients])
 
 
-def moderator_emails() -> list[str]:
+def moderators() -> list:
+    """Active accounts that may moderate and have an email address, one per address."""
     users = (
         get_user_model()
         .objects.filter(is_active=True)
@@ -64,32 +65,46 @@ def moderator_emails() -> list[str]:
             | Q(user_permissions__codename="change_response")
             | Q(groups__permissions__codename="change_response")
         )
+        .distinct()
+        .order_by("pk")
     )
-    emails = sorted(set(users.values_list("email", flat=True)))
-    return emails or [email for _name, email in settings.ADMINS]
+    by_address = {}
+    for user in users:
+        by_address.setdefault(user.email.lower(), user)
+    return sorted(by_address.values(), key=lambda user: user.email.lower())
 
 
 def held(response: Response) -> int:
-    recipients = moderator_emails()
+    """Each moderator gets approve / spam links that act as them only (``moderation_links``); with no
+    moderator account, ``ADMINS`` are told where the queue is, with no links that act on their own."""
+    accounts = moderators()
+    recipients = [(user.email, user) for user in accounts] or [(email, None) for _name, email in settings.ADMINS]
     if not recipients:
         return 0
     pending = Response.objects.filter(status=Response.Status.PENDING).count()
     subject = subject_line(f"Please moderate: “{response.page.title}”")
+    days = settings.DISCUSSION_MODERATION_LINK_DAYS
 
-    def body(recipient: str) -> str:
-        """Each moderator's links carry their address, so what they do from the email is theirs in the history."""
+    def links(moderator) -> str:
+        if moderator is None:
+            return f"Moderate it in the admin: {site_url(reverse('wagtailsnippets_discussion_response:list'))}\n"
         link = {
-            action: site_url(reverse("discussion:action", args=[tokens.action_token(response.pk, action, recipient)]))
-            for action in ("approve", "spam")
+            action: site_url(reverse("discussion:moderate", args=[moderation_links.token(response, action, moderator)]))
+            for action in moderation_links.ACTIONS
         }
         return (
+            f"Approve it: {link['approve']}\nSpam it: {link['spam']}\n"
+            f"(These links act as you only, work once, and expire in {days} days.)\n"
+        )
+
+    def body(moderator) -> str:
+        return (
             f"A new {response.get_kind_display().lower()} on “{response.page.title}” is waiting for your approval.\n"
-            f"{response_link(response)}\n\n{_describe(response)}\n"
-            f"Approve it: {link['approve']}\nSpam it: {link['spam']}\n\n"
+            f"{response_link(response)}\n\n{_describe(response)}\n{links(moderator)}\n"
             f"Currently {pending} response(s) are waiting for approval.\n"
         )
 
-    return send_mass_mail([(subject, body(r), None, [r]) for r in recipients])
+    return send_mass_mail([(subject, body(user), None, [address]) for address, user in recipients])
 
 
 def reply(response: Response, skip: Collection[str] = ()) -> int:

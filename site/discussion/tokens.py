@@ -1,8 +1,13 @@
 """Signed values the discussion hands out: the form's time token, the reader's pending-comment
 cookie, and the links in moderation and reply emails. All use django.core.signing, so they need
-no table and expire on their own."""
+no table and expire on their own.
+
+A moderation link is signed for one moderator account and one state of the response
+(``moderation_links`` checks both when it is used); an unsubscribe link for one response.
+"""
 
 import time
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core import signing
@@ -10,6 +15,7 @@ from django.core import signing
 FORM_SALT = "discussion.form"
 PENDING_SALT = "discussion.pending"
 ACTION_SALT = "discussion.action"
+MODERATION_SALT = "discussion.moderation"
 PENDING_COOKIE = "discussion_pending"
 FORM_MAX_AGE = 2 * 24 * 3600
 PENDING_MAX_AGE = 30 * 24 * 3600
@@ -53,19 +59,39 @@ def write_pending(ids: list[int]) -> str:
     return signing.dumps(ids[-50:], salt=PENDING_SALT)
 
 
-def action_token(response_id: int, action: str, recipient: str = "") -> str:
-    """For email links: approve / spam (moderators) and unsubscribe (readers). `recipient` is the
-    address the link was mailed to, so a moderator's click is recorded as theirs."""
-    data = {"r": response_id, "a": action}
-    if recipient:
-        data["to"] = recipient
-    return signing.dumps(data, salt=ACTION_SALT)
+def action_token(response_id: int, action: str) -> str:
+    """For the unsubscribe link in reply emails (readers have no account to bind it to)."""
+    return signing.dumps({"r": response_id, "a": action}, salt=ACTION_SALT)
 
 
-def read_action(token: str) -> tuple[int, str, str]:
-    """(response id, action, recipient address or "")."""
+def read_action(token: str) -> tuple[int, str]:
+    """(response id, action)."""
     try:
         data = signing.loads(token, salt=ACTION_SALT, max_age=ACTION_MAX_AGE)
-        return int(data["r"]), str(data["a"]), str(data.get("to", ""))
+        return int(data["r"]), str(data["a"])
     except (signing.BadSignature, KeyError, TypeError, ValueError, AttributeError):
         raise TokenError("This link is invalid or has expired.") from None
+
+
+@dataclass(frozen=True)
+class ModerationLink:
+    response_id: int
+    action: str
+    moderator_id: int
+    state: str
+
+
+def moderation_token(link: ModerationLink) -> str:
+    data = {"r": link.response_id, "a": link.action, "u": link.moderator_id, "s": link.state}
+    return signing.dumps(data, salt=MODERATION_SALT)
+
+
+def read_moderation(token: str) -> ModerationLink:
+    days = settings.DISCUSSION_MODERATION_LINK_DAYS
+    try:
+        data = signing.loads(token, salt=MODERATION_SALT, max_age=days * 24 * 3600)
+        return ModerationLink(int(data["r"]), str(data["a"]), int(data["u"]), str(data["s"]))
+    except signing.SignatureExpired:
+        raise TokenError(f"This moderation link has expired (links work for {days} days).") from None
+    except (signing.BadSignature, KeyError, TypeError, ValueError, AttributeError):
+        raise TokenError("This moderation link is invalid.") from None

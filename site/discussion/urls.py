@@ -11,4 +11,5 @@ urlpatterns = [
     path("<int:page_id>/feed/atom/", feeds.AtomPageResponsesFeed(), name="page_feed_atom"),
     path("<int:page_id>/comment/", views.post_comment, name="post"),
     path("action/<str:token>/", views.action, name="action"),
+    path("moderate/<str:token>/", views.moderate, name="moderate"),
 ]

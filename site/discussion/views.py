@@ -1,15 +1,16 @@
 """HTTP in and out for the discussion: the comment POST, email-link actions and feeds."""
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 from wagtail.models import Page
 
-from . import moderation, tokens
+from . import moderation, moderation_links, tokens
 from .forms import HONEYPOT, CommentForm
 from .models import DiscussionMixin, Response
 
@@ -91,41 +92,44 @@ def post_comment(request: HttpRequest, page_id: int) -> HttpResponse:
     return redirect
 
 
+@never_cache
 @csrf_exempt  # the signed token is the credential; mail clients POST one-click unsubscribes without a form
 @require_http_methods(["GET", "POST"])
 def action(request: HttpRequest, token: str) -> HttpResponse:
-    """Links from emails: approve / spam (moderators), unsubscribe (readers). GET asks, POST does."""
+    """The unsubscribe link in reply emails. GET asks, POST does."""
     try:
-        response_id, verb, recipient = tokens.read_action(token)
+        response_id, verb = tokens.read_action(token)
     except tokens.TokenError as error:
         return render(request, "discussion/error.html", {"errors": [str(error)]}, status=400)
+    if verb != "unsubscribe":  # approve / spam links from emails sent before they were bound to a moderator
+        return _link_refused(request, 410, "This moderation link is from an older email and no longer works.")
     response = Response.objects.filter(pk=response_id).select_related("page").first()
-    if response is None or verb not in ("approve", "spam", "unsubscribe"):
+    if response is None:
         return render(request, "discussion/error.html", {"errors": ["That response no longer exists."]}, status=404)
     done = ""
     if request.method == "POST":
-        if verb == "unsubscribe":
-            Response.objects.filter(page=response.page_id, author_email__iexact=response.author_email).update(
-                notify_replies=False
-            )
-            done = "You will get no more reply emails for this conversation."
-        else:
-            status = Response.Status.APPROVED if verb == "approve" else Response.Status.SPAM
-            moderation.set_status(
-                response,
-                status,
-                actor=_moderator(request, recipient),
-                reason="From the moderation email link.",
-                report=True,
-            )
-            done = f"The response is now {response.get_status_display().lower()}."
+        Response.objects.filter(page=response.page_id, author_email__iexact=response.author_email).update(
+            notify_replies=False
+        )
+        done = "You will get no more reply emails for this conversation."
     return render(request, "discussion/action.html", {"response": response, "verb": verb, "done": done})
 
 
-def _moderator(request: HttpRequest, recipient: str):
-    """Who acts through an email link: the signed-in user, else the account the link was mailed to."""
-    if request.user.is_authenticated:
-        return request.user
-    if not recipient:
-        return None
-    return get_user_model().objects.filter(email__iexact=recipient, is_active=True).order_by("pk").first()
+@never_cache
+@require_http_methods(["GET", "POST"])
+def moderate(request: HttpRequest, token: str) -> HttpResponse:
+    """Approve / spam links from moderation emails (``moderation_links``). GET asks, POST does."""
+    try:
+        checked = moderation_links.check(token, request)
+        if request.method == "POST":
+            response = moderation_links.use(token, request)
+            done = f"The response is now {response.get_status_display().lower()}."
+            return render(request, "discussion/action.html", {"response": response, "done": done})
+    except moderation_links.Refused as refused:
+        return _link_refused(request, refused.status, refused.message)
+    return render(request, "discussion/action.html", {"response": checked.response, "verb": checked.action})
+
+
+def _link_refused(request: HttpRequest, status: int, message: str) -> HttpResponse:
+    queue = reverse("wagtailsnippets_discussion_response:list")
+    return render(request, "discussion/link_refused.html", {"message": message, "queue": queue}, status=status)

@@ -21,7 +21,7 @@ def writer_post(blog_index):
 
 
 def link(body: str, word: str) -> str:
-    return re.search(rf"{word}: (http://testserver(/discussion/action/[^/\s]+/))", body).group(2)
+    return re.search(rf"{word}: (http://testserver(/discussion/(?:action|moderate)/[^/\s]+/))", body).group(2)
 
 
 def test_post_author_is_emailed_on_an_approved_response(client, writer_post, mailoutbox):
@@ -77,7 +77,7 @@ def test_moderators_get_approve_and_spam_links_that_work(client, post, settings,
     assert response.history.filter(action="status-approved", note__contains="email link").exists()
 
 
-def test_spam_link_reports_to_akismet(client, post, settings, mailoutbox, akismet_http):
+def test_spam_link_reports_to_akismet(client, post, settings, mailoutbox, akismet_http, admin_user):
     import httpx
 
     settings.DISCUSSION_MANUAL_MODERATION = True
@@ -90,6 +90,17 @@ def test_spam_link_reports_to_akismet(client, post, settings, mailoutbox, akisme
     client.post(link(mailoutbox[0].body, "Spam it"))
     assert Response.objects.get().status == "spam"
     assert seen[-1].url.path == "/1.1/submit-spam"
+
+
+def test_without_a_moderator_account_admins_are_told_where_the_queue_is_with_no_acting_links(
+    client, post, settings, mailoutbox
+):
+    settings.DISCUSSION_MANUAL_MODERATION = True
+    post_comment(client, post, content="Held for nobody")
+    [mail] = mailoutbox
+    assert mail.to == ["mod@example.com"]
+    assert "Moderate it in the admin: http://testserver/admin/snippets/discussion/response/" in mail.body
+    assert "/discussion/moderate/" not in mail.body and "Approve it" not in mail.body
 
 
 @pytest.mark.parametrize("token", ["nonsense", tokens.action_token(1, "approve") + "x"])
@@ -233,8 +244,10 @@ def test_email_link_clicked_without_signing_in_is_the_recipients_own_action(
     assert mailoutbox == [], "Wanda approved it herself: no “new comment” email to her"
 
 
-def test_old_links_without_a_recipient_still_work(client, post):
+def test_approve_links_from_before_they_were_bound_to_a_moderator_no_longer_work(client, post):
     response = make_response(post, status="pending")
     reply = client.post(reverse("discussion:action", args=[tokens.action_token(response.pk, "approve")]))
-    assert "now approved" in reply.content.decode()
-    assert response.history.get(action="status-approved").actor is None
+    assert reply.status_code == 410
+    assert "older email and no longer works" in reply.content.decode()
+    response.refresh_from_db()
+    assert response.status == "pending" and not response.history.exists()
