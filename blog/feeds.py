@@ -57,7 +57,7 @@ class PostFeed(Feed):
         return post.get_full_url(self.request)
 
     def item_guid(self, post: BlogPage):
-        return f"{self.index.get_full_url(self.request)}?p={post.pk}"
+        return post.guid or post.tag_uri()
 
     item_guid_is_permalink = False
 

@@ -1,6 +1,9 @@
 """Blog pages and the snippets that describe them: authors and categories."""
 
+from urllib.parse import urlsplit
+
 from django import forms
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.text import slugify
@@ -152,6 +155,14 @@ class BlogPage(DiscussionMixin, Page):
     canonical_url = models.URLField(blank=True, help_text="Only if this post first appeared elsewhere.")
     og_title = models.CharField("OpenGraph title", max_length=200, blank=True)
     og_description = models.TextField("OpenGraph description", blank=True)
+    guid = models.CharField(
+        "feed guid",
+        max_length=500,
+        blank=True,
+        editable=False,
+        help_text="The post's id in feeds, never changed so readers never see it twice: WordPress's guid for an "
+        "imported post, else a tag: URI given at first publish.",
+    )
 
     content_panels = Page.content_panels + [
         MultiFieldPanel(
@@ -178,8 +189,32 @@ class BlogPage(DiscussionMixin, Page):
     parent_page_types = ["blog.BlogIndexPage"]
     subpage_types: list[str] = []
 
+    exclude_fields_in_copy = ["guid"]
+
     class Meta:
         ordering = ["-date"]
+
+    def save(self, *args, **kwargs):
+        """A post gets its feed guid the first time it is saved live, and keeps it."""
+        result = super().save(*args, **kwargs)
+        if self.live and not self.guid:
+            self.guid = self.tag_uri()
+            BlogPage.objects.filter(pk=self.pk).update(guid=self.guid)
+        return result
+
+    def with_content_json(self, content):
+        """Publishing an older revision never takes the guid back to what that revision held."""
+        page = super().with_content_json(content)
+        page.guid = self.guid or page.guid
+        return page
+
+    def tag_uri(self) -> str:
+        """RFC 4151: this site's host and the day of first publication; unlike ``/?p=12`` it is no address
+        an imported WordPress redirect could also claim."""
+        site = self.get_site()
+        host = site.hostname if site else urlsplit(settings.SITE_URL).hostname
+        day = (self.first_published_at or timezone.now()).date()
+        return f"tag:{host},{day:%Y-%m-%d}:post-{self.pk}"
 
     @property
     def summary(self) -> str:

@@ -156,7 +156,10 @@ def page_values(run: Importer, item: WPItem, part: Summary) -> dict:
             for i in run.media.children.get(item.post_id, [])
             if ("attachment", i) in run.mappings and not media.is_image(run.media.urls.get(i, ""))
         ]
+        guid = item.guid.strip()
         values |= {
+            # feed readers know the post by it; a guid two items share would merge them, so those get our own
+            "guid": guid if item.guid in run.unique_guids and len(guid) <= 500 else "",
             "intro": plain(item.excerpt),
             "authors": [run.authors[login_of(item.creator)].pk] if login_of(item.creator) in run.authors else [],
             "categories": sorted({run.categories[s].pk for s in term_slugs(item, CATEGORIES) if s in run.categories}),
@@ -200,9 +203,12 @@ def save_page(run: Importer, item: WPItem, part: Summary) -> tuple[Page, str]:
         page.authors.set(Author.objects.filter(pk__in=values["authors"]))
         page.categories.set(Category.objects.filter(pk__in=values["categories"]))
         page.tags.set([run.tags[s] for s in term_slugs(item, TAGS) if s in run.tags])
+        page.guid = values["guid"] or page.guid
     page.first_published_at = page.first_published_at or date
     if created:
         parent.add_child(instance=page)
+    elif kind == "post":
+        BlogPage.objects.filter(pk=page.pk).update(guid=page.guid)  # publishing keeps the stored guid
     publish(page, item, date)
     restrict(page, item)
     run.remember(kind, item.post_id, page, fp, item.guid)

@@ -65,7 +65,7 @@ def test_guid_is_stable_when_the_post_is_renamed(client, posts):
     older.title, older.slug = "Renamed", "renamed"
     older.save_revision().publish()
     entry = parse(client.get("/feed/")).entries[1]
-    assert entry.id == guid_before == f"http://testserver/?p={older.pk}"
+    assert entry.id == guid_before == f"tag:testserver,{older.first_published_at:%Y-%m-%d}:post-{older.pk}"
     assert entry.guidislink is False
     assert entry.link == "http://testserver/renamed/"
 

@@ -2,6 +2,7 @@
 
 from urllib.parse import unquote
 
+import feedparser
 import pytest
 from wagtail.embeds.finders import get_finders
 from wagtail.models import Page
@@ -138,3 +139,18 @@ def test_threaded_comments_read_in_order_on_the_page(theme_site, client):
     assert positions == sorted(positions)
     assert html.index("Jane Doe") < html.index("Comment Depth 01") < html.index("Thanks for all the comments")
     assert "this is test comment" not in html  # pending: not shown to readers
+
+
+def test_feeds_keep_the_wordpress_guid_of_every_imported_post(theme_site, client, export):
+    """Subscribers' readers know the posts by their WordPress guid: the import shows them nothing again."""
+
+    guids = {
+        imported_page("post", i.post_id).full_url: i.guid for i in published_entries(export) if i.post_type == "post"
+    }
+    checked = 0
+    for address in ("/feed/", "/feed/atom/", "/category/uncategorized/feed/", "/tag/wordpress/feed/"):
+        feed = feedparser.parse(client.get(address).content)
+        for entry in feed.entries:
+            assert entry.id == guids[entry.link], (address, entry.link)
+            checked += 1
+    assert checked >= 20
