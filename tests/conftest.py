@@ -1,8 +1,31 @@
 import pytest
+from django.core.cache import caches
 
+from config.caches import DatabaseCache
 from tests.builders import make_author, make_blog_index, make_post
 
 pytest_plugins = ["tests.browser"]
+
+
+@pytest.fixture(autouse=True)
+def fresh_limits(request, django_db_blocker):
+    """Each test starts with no rate-limit counts or flood claims. The database cache rolls back with
+    the test; Redis (the PostgreSQL run), locmem and the tables a transactional test leaves need clearing."""
+    limits = caches["limits"]
+    in_database = isinstance(limits, DatabaseCache)
+    if not in_database:
+        limits.clear()
+    yield
+    marker = request.node.get_closest_marker("django_db")
+    transactional = (marker is not None and marker.kwargs.get("transaction")) or {
+        "transactional_db",
+        "live_server",
+    } & set(request.fixturenames)
+    if not in_database:
+        limits.clear()
+    elif transactional:
+        with django_db_blocker.unblock():
+            limits.clear()
 
 
 @pytest.fixture

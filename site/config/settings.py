@@ -141,17 +141,30 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 
-def cache_from_url(url: str) -> dict:
+def cache_from_url(url: str, name: str = "CACHE_URL") -> dict:
     if url.startswith(("redis://", "rediss://", "unix://")):
         return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
     if url.startswith("locmem://") or not url:
         return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "backchannel"}
     if url.startswith("dummy://"):
         return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
-    raise ImproperlyConfigured(f"CACHE_URL must start with redis://, rediss://, locmem:// or dummy://, not {url!r}.")
+    if url.startswith("db://"):  # a table in the default database, shared by every process (see config.caches)
+        table = url.removeprefix("db://") or "backchannel_cache"
+        return {"BACKEND": "config.caches.DatabaseCache", "LOCATION": table, "OPTIONS": {"MAX_ENTRIES": 100_000}}
+    schemes = "redis://, rediss://, db://, locmem:// or dummy://"
+    raise ImproperlyConfigured(f"{name} must start with {schemes}, not {url!r}.")
 
 
-CACHES = {"default": cache_from_url(os.environ.get("CACHE_URL") or os.environ.get("REDIS_URL") or "")}
+CACHE_URL = os.environ.get("CACHE_URL") or os.environ.get("REDIS_URL") or ""
+# Rate limits and flood control must be counted where every process sees them: Redis when the site
+# has it, else a table in the database (never the per-process locmem default).
+LIMITS_CACHE_URL = os.environ.get("LIMITS_CACHE_URL") or (
+    CACHE_URL if CACHE_URL.startswith(("redis://", "rediss://", "unix://")) else "db://backchannel_limits"
+)
+CACHES = {
+    "default": cache_from_url(CACHE_URL),
+    "limits": {**cache_from_url(LIMITS_CACHE_URL, "LIMITS_CACHE_URL"), "KEY_PREFIX": "limits"},
+}
 
 TASKS = {
     "default": {
@@ -227,7 +240,11 @@ WAGTAIL_ENABLE_UPDATE_CHECK = False
 
 # Services used by later features.
 AKISMET_API_KEY = os.environ.get("AKISMET_API_KEY", "")
-AKISMET_TIMEOUT = float(os.environ.get("AKISMET_TIMEOUT", "2.0"))  # seconds; a slow Akismet holds, never blocks
+# Seconds for a whole Akismet call (connect to last byte): in the worker, and inside a comment POST
+# (0: the POST never waits; the worker always judges).
+AKISMET_TIMEOUT = float(os.environ.get("AKISMET_TIMEOUT", "2.0"))
+AKISMET_REQUEST_BUDGET = float(os.environ.get("AKISMET_REQUEST_BUDGET", "0.3"))
+AKISMET_API_URL = os.environ.get("AKISMET_API_URL", "https://rest.akismet.com")
 # Akismet's "discard" tip: keep in the spam folder, flagged (false) or drop without a row (true).
 AKISMET_STRICT_DISCARD = env_bool("AKISMET_STRICT_DISCARD", False)
 AKISMET_IS_TEST = env_bool("AKISMET_IS_TEST", DEBUG)

@@ -2,6 +2,9 @@
 
 A spam service must never cost a reader their comment: errors, timeouts, a bad or missing key all
 come back as ERROR / UNCONFIGURED, and moderation keeps the response pending and rechecks it later.
+Every call is bounded as a whole (`deadline`): AKISMET_TIMEOUT in the worker, AKISMET_REQUEST_BUDGET
+when a comment POST asks first. AKISMET_API_URL points the client at another server (a local fake
+in tests and in the production scenario suite); the library itself has no setting for it.
 """
 
 from datetime import UTC
@@ -13,6 +16,8 @@ import httpx
 from django.conf import settings
 from django.utils.translation import to_locale
 
+from . import deadline
+
 if TYPE_CHECKING:
     from .models import Response
 
@@ -21,6 +26,7 @@ AkismetError = akismet.AkismetError
 # Tests swap these for one of the library's TestSyncClient subclasses or an httpx.MockTransport.
 client_class: type[akismet.SyncClient] = akismet.SyncClient
 transport: httpx.BaseTransport | None = None
+LIBRARY_API_URL = "https://rest.akismet.com"  # what the library sends to; rebased onto AKISMET_API_URL
 
 
 class Verdict(StrEnum):
@@ -35,10 +41,32 @@ def configured() -> bool:
     return bool(settings.AKISMET_API_KEY)
 
 
-def _client() -> tuple[akismet.SyncClient, httpx.Client]:
-    http = httpx.Client(
-        timeout=settings.AKISMET_TIMEOUT, headers={"User-Agent": akismet.USER_AGENT}, transport=transport
-    )
+class _Rebased(httpx.BaseTransport):
+    """Send the library's requests to AKISMET_API_URL instead of rest.akismet.com."""
+
+    def __init__(self, inner: httpx.BaseTransport, base: str):
+        self.inner, self.base = inner, httpx.URL(base)
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        prefix = self.base.path.rstrip("/")
+        request.url = request.url.copy_with(
+            scheme=self.base.scheme, host=self.base.host, port=self.base.port, path=prefix + request.url.path
+        )
+        request.headers["Host"] = request.url.netloc.decode("ascii")
+        return self.inner.handle_request(request)
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+def _client(seconds: float | None = None) -> tuple[akismet.SyncClient, httpx.Client]:
+    """A client whose one call ends within `seconds` (default AKISMET_TIMEOUT), connect to last byte."""
+    seconds = settings.AKISMET_TIMEOUT if seconds is None else seconds
+    wire = transport if transport is not None else deadline.DeadlineTransport(seconds)
+    base = settings.AKISMET_API_URL.rstrip("/")
+    if base != LIBRARY_API_URL:
+        wire = _Rebased(wire, base)
+    http = httpx.Client(timeout=seconds, headers={"User-Agent": akismet.USER_AGENT}, transport=wire)
     config = akismet.Config(key=settings.AKISMET_API_KEY, url=settings.SITE_URL + "/")
     return client_class(config=config, http_client=http), http
 
@@ -70,14 +98,14 @@ def payload_for(response: "Response", *, permalink: str, honeypot_field_name: st
     return payload
 
 
-def check(payload: dict, *, recheck_reason: str = "") -> tuple[Verdict, str]:
-    """comment-check; returns the verdict and a note for the response's history."""
+def check(payload: dict, *, recheck_reason: str = "", seconds: float | None = None) -> tuple[Verdict, str]:
+    """comment-check within `seconds` (default AKISMET_TIMEOUT); the verdict and a note for the history."""
     if not configured():
         return Verdict.UNCONFIGURED, "Akismet is not configured (no AKISMET_API_KEY)."
     data = dict(payload)
     if recheck_reason:
         data["recheck_reason"] = recheck_reason
-    client, http = _client()
+    client, http = _client(seconds)
     try:
         result = client.comment_check(**data)
     except akismet.AkismetError as error:

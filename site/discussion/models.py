@@ -102,10 +102,24 @@ class Response(models.Model):
     )
     akismet_attempts = models.PositiveSmallIntegerField(default=0, editable=False)
     akismet_next_check_at = models.DateTimeField(null=True, blank=True, editable=False, db_index=True)
+    fingerprint = models.CharField(
+        max_length=64,
+        blank=True,
+        editable=False,
+        help_text="What makes a copy a duplicate (moderation.fingerprint); unique per page outside the trash.",
+    )
 
     class Meta:
         ordering = ["created_at", "id"]
         indexes = [models.Index(fields=["page", "status", "created_at"])]
+        constraints = [
+            # Two identical submissions racing each other cannot both land: the database refuses the second.
+            models.UniqueConstraint(
+                fields=["page", "fingerprint"],
+                condition=models.Q(fingerprint__gt="") & ~models.Q(status="trash"),
+                name="discussion_response_no_duplicates",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} by {self.author_name} on “{self.page.title}”"

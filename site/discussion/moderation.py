@@ -3,23 +3,31 @@
 Layers, in WordPress's order: page open? flood? duplicate? then blocked words and the honeypot
 (spam), Akismet (spam / discard / error), then the hold rules (manual moderation, links, moderation
 words, previously approved). Every step that decides something leaves a ResponseEvent.
+
+Nothing waits on the network before the save. A response Akismet must judge is stored pending
+(its author sees it, held for them) together with the task that asks Akismet (`outbox`), so a
+killed process loses neither; the request then gives Akismet AKISMET_REQUEST_BUDGET seconds, whole
+call, and applies an answer that comes in time. Otherwise the worker judges it seconds later.
+Flood control is a claim in the shared `limits` cache; duplicates are refused by a unique
+constraint on the response's fingerprint, so concurrent copies cannot both land.
 """
 
+import hashlib
 import logging
 from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import Q
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from . import akismet, text
+from . import akismet, limits, outbox, text
 from .models import DiscussionMixin, DiscussionSettings, Response, ResponseEvent
 
 logger = logging.getLogger(__name__)
 Status = Response.Status
 MODERATE_PERMISSION = "discussion.change_response"
+SWEEP_GRACE = timedelta(minutes=1)
 
 
 @dataclass(frozen=True)
@@ -65,6 +73,11 @@ class Decision:
     status: str
     reason: str
     events: list[tuple[str, str]] = field(default_factory=list)
+    ask_akismet: bool = False
+
+
+DUPLICATE = "Duplicate comment: it looks as though you’ve already said that!"
+DUPLICATE_SOURCE = "A response from that URL is already registered for this page."
 
 
 def submit(response: Response, *, request_context: RequestContext) -> Response:
@@ -77,10 +90,12 @@ def submit(response: Response, *, request_context: RequestContext) -> Response:
     Raises Rejected before anything is saved: 400 a URL too long to store, 404 the page has no
     discussion, 403 closed or a reply to an unpublished response, 409 duplicate, 429 flood.
     Over-long names and titles are shortened to fit. Otherwise the response is saved as approved,
-    pending or spam; if Akismet says "discard" and AKISMET_STRICT_DISCARD is on, it is returned
-    unsaved (pk is None).
+    pending or spam, and `response` is updated in place with what Akismet said within the budget;
+    if Akismet says "discard" and AKISMET_STRICT_DISCARD is on, the row is gone (pk is None).
     Akismet failing or not configured never loses a response: it is kept pending and rechecked.
     """
+    from . import tasks
+
     ctx = request_context
     page = response.page.specific
     response.ip_address = response.ip_address or ctx.ip
@@ -90,31 +105,105 @@ def submit(response: Response, *, request_context: RequestContext) -> Response:
         text.sanitise(response.content_html) if response.content_html else text.render(response.content)
     )
     _fit(response)
-    _gate(response, page, ctx)
-
+    _gate(response, page)
     permalink = ctx.permalink or page.full_url or ""
     response.akismet_payload = akismet.payload_for(
         response, permalink=permalink, honeypot_field_name=ctx.honeypot_field_name
     )
     decision = _decide(response, ctx, page)
-    if decision is None:
-        logger.info("Discarded blatant spam on page %s from %s", page.pk, response.ip_address)
-        return response
     response.status = decision.status
-    with transaction.atomic():
-        response.save()
-        for action, note in decision.events:
-            _record(response, action, note=note)
-        _record(
-            response,
-            f"status-{decision.status}",
-            status_to=decision.status,
-            note=decision.reason,
-            actor=ctx.user if ctx.is_moderator else None,
-        )
+    response.fingerprint = fingerprint(response)
+    if decision.ask_akismet:  # the queued task checks it at once; the sweep only if that task was lost
+        response.akismet_next_check_at = timezone.now() + SWEEP_GRACE
     poster_id = ctx.user.pk if ctx.is_moderator else None
-    transaction.on_commit(lambda: _after_save(response.pk, poster_id))
+    if _duplicates(response).exists():  # before flood control, as in WordPress: a double click hears "duplicate"
+        raise Rejected(409, DUPLICATE if response.kind == Response.Kind.COMMENT else DUPLICATE_SOURCE)
+    flood_keys = [] if ctx.is_moderator else _claim_flood(response)  # moderators are exempt, as in WordPress
+    try:
+        with transaction.atomic():
+            _save_unique(response)
+            for action, note in decision.events:
+                _record(response, action, note=note)
+            _record(
+                response,
+                f"status-{decision.status}",
+                status_to=decision.status,
+                note=decision.reason,
+                actor=ctx.user if ctx.is_moderator else None,
+            )
+            _follow_up(response, poster_id, decision)
+    except BaseException:
+        for key in flood_keys:
+            limits.release(key)
+        raise
+    if decision.ask_akismet and settings.AKISMET_REQUEST_BUDGET > 0:
+        tasks.judge(response.pk, seconds=settings.AKISMET_REQUEST_BUDGET, in_request=True)
+    _refresh(response)
     return response
+
+
+def fingerprint(response: Response) -> str:
+    """Same page, same parent, same author, same words (or, for a linkback, the same source URL)."""
+    if response.kind == Response.Kind.COMMENT:
+        parts = ["comment", str(response.parent_id or ""), response.author_name, response.author_email.lower()]
+        parts.append(response.content)
+    else:
+        parts = ["source", response.source_url]
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest() if parts[-1] else ""
+
+
+def _duplicates(response: Response):
+    existing = Response.objects.filter(page=response.page_id).exclude(status=Status.TRASH)
+    if response.kind == Response.Kind.COMMENT:
+        return existing.filter(
+            parent=response.parent_id,
+            author_name=response.author_name,
+            author_email__iexact=response.author_email,
+            content=response.content,
+        )
+    if not response.source_url:
+        return existing.none()
+    return existing.filter(source_url=response.source_url)
+
+
+def _save_unique(response: Response) -> None:
+    """Save; when a concurrent copy committed first, the constraint refuses this one (409)."""
+    try:
+        with transaction.atomic():
+            response.save()
+    except IntegrityError:
+        response.pk = None
+        if response.fingerprint and _duplicates(response).exists():
+            raise Rejected(409, DUPLICATE if response.kind == Response.Kind.COMMENT else DUPLICATE_SOURCE) from None
+        raise
+
+
+def _claim_flood(response: Response) -> list[str]:
+    """One comment per sender (address, and email) every DISCUSSION_FLOOD_SECONDS, across processes."""
+    seconds = settings.DISCUSSION_FLOOD_SECONDS
+    if response.kind != Response.Kind.COMMENT or seconds <= 0:
+        return []
+    keys = [f"flood:ip:{limits.client_key(response.ip_address)}"] if response.ip_address else []
+    if response.author_email:
+        keys.append(f"flood:email:{response.author_email.strip().lower()}")
+    claimed = []
+    for key in keys:
+        if not limits.claim(key, seconds):
+            for done in claimed:
+                limits.release(done)
+            raise Rejected(429, "You are posting comments too quickly. Please wait a few seconds and send again.")
+        claimed.append(key)
+    return claimed
+
+
+def _refresh(response: Response) -> None:
+    """What the request hands back reflects a verdict applied meanwhile (or a discarded row)."""
+    fresh = Response.objects.filter(pk=response.pk).values("status", "akismet_result", "akismet_discard").first()
+    if fresh is None:
+        response.pk = None
+        return
+    for name, value in fresh.items():
+        setattr(response, name, value)
 
 
 def _fit(response: Response) -> None:
@@ -133,7 +222,7 @@ def _fit(response: Response) -> None:
     response.author_photo = photo if len(photo) <= Response._meta.get_field("author_photo").max_length else ""
 
 
-def _gate(response: Response, page, ctx: RequestContext) -> None:
+def _gate(response: Response, page) -> None:
     if not isinstance(page, DiscussionMixin):
         raise Rejected(404, "This page has no discussion.")
     if response.kind == Response.Kind.COMMENT:
@@ -146,29 +235,6 @@ def _gate(response: Response, page, ctx: RequestContext) -> None:
         parent = response.parent
         if parent.page_id != response.page_id or parent.status != Status.APPROVED:
             raise Rejected(403, "You can only reply to a published response on this page.")
-    existing = Response.objects.filter(page=response.page_id).exclude(status=Status.TRASH)
-    if response.kind == Response.Kind.COMMENT:
-        if not ctx.is_moderator:  # as in WordPress, moderators are exempt from flood control, not from duplicates
-            _check_flood(response)
-        duplicate = existing.filter(
-            parent=response.parent_id,
-            author_name=response.author_name,
-            author_email__iexact=response.author_email,
-            content=response.content,
-        )
-        if duplicate.exists():
-            raise Rejected(409, "Duplicate comment: it looks as though you’ve already said that!")
-    elif response.source_url and existing.filter(source_url=response.source_url).exists():
-        raise Rejected(409, "A response from that URL is already registered for this page.")
-
-
-def _check_flood(response: Response) -> None:
-    since = timezone.now() - timedelta(seconds=settings.DISCUSSION_FLOOD_SECONDS)
-    same_sender = Q(author_email__iexact=response.author_email) if response.author_email else Q(pk__in=[])
-    if response.ip_address:
-        same_sender |= Q(ip_address=response.ip_address)
-    if Response.objects.filter(same_sender, kind=Response.Kind.COMMENT, created_at__gte=since).exists():
-        raise Rejected(429, "You are posting comments too quickly. Please wait a few seconds and send again.")
 
 
 def _matches(words: list[str], response: Response) -> str:
@@ -194,7 +260,7 @@ def _word_lists(page) -> tuple[list[str], list[str]]:
     return DiscussionSettings.words(options.moderation_words), DiscussionSettings.words(options.blocked_words)
 
 
-def _decide(response: Response, ctx: RequestContext, page) -> Decision | None:
+def _decide(response: Response, ctx: RequestContext, page) -> Decision:
     if ctx.is_moderator:
         return Decision(Status.APPROVED, f"Posted by moderator {ctx.user}.")
     moderation_words, blocked_words = _word_lists(page)
@@ -204,19 +270,12 @@ def _decide(response: Response, ctx: RequestContext, page) -> Decision | None:
     if ctx.honeypot_tripped:
         return Decision(Status.SPAM, "The hidden honeypot field was filled in.", [("honeypot", "")])
 
-    verdict, note = akismet.check(response.akismet_payload)
+    if akismet.configured():
+        return Decision(Status.PENDING, "Waiting for Akismet's check.", ask_akismet=True)
+    verdict, note = akismet.check(response.akismet_payload)  # UNCONFIGURED: no network
     response.akismet_result = verdict
     events = [(f"check-{verdict}", note)]
-    if verdict == akismet.Verdict.DISCARD:
-        if settings.AKISMET_STRICT_DISCARD:
-            return None
-        response.akismet_discard = True
-        return Decision(Status.SPAM, note, events)
-    if verdict == akismet.Verdict.SPAM:
-        return Decision(Status.SPAM, note, events)
-    if verdict == akismet.Verdict.ERROR or (
-        verdict == akismet.Verdict.UNCONFIGURED and settings.DISCUSSION_HOLD_WITHOUT_AKISMET
-    ):
+    if settings.DISCUSSION_HOLD_WITHOUT_AKISMET:
         return Decision(Status.PENDING, "Held until Akismet can check it.", events)
     status, reason = hold_rules(response, moderation_words)
     return Decision(status, reason, events)
@@ -262,19 +321,18 @@ def record(response: Response, action: str, note: str = "", actor=None) -> Respo
     return _record(response, action, note=note, actor=actor)
 
 
-def _after_save(response_id: int, poster_id: int | None) -> None:
+def _follow_up(response: Response, poster_id: int | None, decision: Decision) -> None:
+    """Queue what the saved response needs, in its transaction: Akismet, a recheck, the emails."""
     from . import tasks
 
-    response = Response.objects.filter(pk=response_id).first()
-    if response is None:
-        return
-    if response.status == Status.APPROVED:
-        tasks.notify_new_response.enqueue(response_id, poster_id)
+    if decision.ask_akismet:
+        outbox.enqueue(tasks.check_response, response.pk)
+    elif response.status == Status.APPROVED:
+        outbox.enqueue(tasks.notify_new_response, response.pk, poster_id)
     elif response.status == Status.PENDING:
-        if response.akismet_result in (akismet.Verdict.ERROR, akismet.Verdict.UNCONFIGURED):
+        if response.akismet_result == akismet.Verdict.UNCONFIGURED:
             tasks.schedule_recheck(response)
-        if response.akismet_result != akismet.Verdict.ERROR:  # after an outage, the recheck sends it
-            tasks.notify_moderators.enqueue(response_id)
+        outbox.enqueue(tasks.notify_moderators, response.pk)
 
 
 def set_status(response: Response, status: str, *, actor=None, reason: str = "", report: bool = False) -> bool:
@@ -287,28 +345,26 @@ def set_status(response: Response, status: str, *, actor=None, reason: str = "",
     old = response.status
     if old == status:
         return False
+    from . import tasks
+
     response.status = status
-    with transaction.atomic():
-        response.save(update_fields=["status", "updated_at"])
-        _record(response, f"status-{status}", status_from=old, status_to=status, note=reason, actor=actor)
+    fields = ["status", "updated_at"]
+    if old == Status.TRASH and response.fingerprint and _duplicates(response).exclude(pk=response.pk).exists():
+        response.fingerprint = ""  # restored beside a copy posted meanwhile: both stay, as the moderator asked
+        fields.append("fingerprint")
     verdict = None
     if report and response.akismet_payload:
         if status == Status.SPAM and old in (Status.APPROVED, Status.PENDING):
             verdict = "spam"
         elif old == Status.SPAM and status in (Status.APPROVED, Status.PENDING):
             verdict = "ham"
-    response_id = response.pk
-    actor_id = getattr(actor, "pk", None)
-
-    def follow_up():
-        from . import tasks
-
+    with transaction.atomic():
+        response.save(update_fields=fields)
+        _record(response, f"status-{status}", status_from=old, status_to=status, note=reason, actor=actor)
         if verdict:
-            tasks.report_to_akismet.enqueue(response_id, verdict)
+            outbox.enqueue(tasks.report_to_akismet, response.pk, verdict)
         if status == Status.APPROVED:
-            tasks.notify_new_response.enqueue(response_id, actor_id)
-
-    transaction.on_commit(follow_up)
+            outbox.enqueue(tasks.notify_new_response, response.pk, getattr(actor, "pk", None))
     return True
 
 

@@ -1,25 +1,29 @@
-"""Background work for the discussion: Akismet rechecks and reports, and emails.
+"""Background work for the discussion: Akismet checks, rechecks and reports, and emails.
 
 Each task takes an id, re-reads the row and does nothing when the work is already done, so a
-retry or a duplicate enqueue is harmless. `manage.py task_worker` runs them from the database
-queue (and the @periodic ones on schedule); tests run them in-process with the immediate backend.
+retry or a duplicate enqueue is harmless. Tasks are enqueued through `outbox`, in the transaction
+of the rows they are about. `manage.py task_worker` runs them from the database queue (and the
+@periodic ones on schedule); tests run them with the immediate backend, on commit.
 """
 
 from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django_tasks import task
 
 from worker.schedule import periodic
 
-from . import akismet, moderation, notifications
+from . import akismet, limits, moderation, notifications, outbox
 from .models import Response
 
 Status = Response.Status
 FIRST_RETRY = timedelta(minutes=20)  # Akismet's plugin retries every 20 minutes…
 LONGEST_WAIT = timedelta(hours=6)  # …we back off, doubling, up to six hours.
+CATCH_UP_SECONDS = 30  # after an outage, at most one pull-forward of the held responses this often
 
 
 def backoff(attempts: int) -> timedelta:
@@ -27,38 +31,72 @@ def backoff(attempts: int) -> timedelta:
 
 
 def schedule_recheck(response: Response) -> None:
-    """Plan the next Akismet recheck: a deferred task where the backend supports it, else `recheck_responses`."""
+    """Plan the next Akismet check: a deferred task where the backend supports it, else `recheck_responses`."""
     when = timezone.now() + backoff(response.akismet_attempts)
     Response.objects.filter(pk=response.pk).update(akismet_next_check_at=when)
     moderation.record(response, "recheck-scheduled", f"Next Akismet check at {when:%Y-%m-%d %H:%M} UTC.")
-    if recheck_response.get_backend().supports_defer:
-        recheck_response.using(run_after=when).enqueue(response.pk)
+    if check_response.get_backend().supports_defer:
+        outbox.enqueue(check_response, response.pk, run_after=when)
 
 
 @task()
-def recheck_response(response_id: int) -> str:
-    """Ask Akismet again about a response held because it could not answer; give up after 15 days."""
+def check_response(response_id: int) -> str:
+    """Ask Akismet about a held response (first check, or again after it could not answer)."""
+    return judge(response_id)
+
+
+def judge(response_id: int, *, seconds: float | None = None, in_request: bool = False) -> str:
+    """Check a response that waits for Akismet and apply the verdict; give up after DISCUSSION_RECHECK_DAYS.
+
+    Called by the task, and by the comment POST with its small budget (`in_request`: an Akismet
+    that does not answer in time is left to the task, and nothing is recorded). Whoever answers
+    first applies the verdict: the update that claims the row only matches the state read here.
+    """
     response = Response.objects.filter(pk=response_id).select_related("page").first()
     if response is None or response.status != Status.PENDING or response.akismet_next_check_at is None:
         return "nothing to do"
-    if timezone.now() - response.created_at > timedelta(days=settings.DISCUSSION_RECHECK_DAYS):
+    if in_request and response.akismet_result:
+        return "judged already"
+    if not in_request and timezone.now() - response.created_at > timedelta(days=settings.DISCUSSION_RECHECK_DAYS):
         Response.objects.filter(pk=response_id).update(akismet_next_check_at=None)
         days = settings.DISCUSSION_RECHECK_DAYS
         moderation.record(response, "recheck-gave-up", f"Akismet could not check it within {days} days; left for you.")
         if response.akismet_result == akismet.Verdict.ERROR:  # the moderator email was held back until now
-            notify_moderators.enqueue(response_id)
+            outbox.enqueue(notify_moderators, response_id)
         return "gave up"
-    verdict, note = akismet.check(response.akismet_payload, recheck_reason="retry")
-    moderation.record(response, f"recheck-{verdict}", note)
-    response.akismet_result = verdict
-    response.akismet_attempts += 1
-    response.akismet_next_check_at = None
+    again = bool(response.akismet_result)  # a first check has no result yet
+    verdict, note = akismet.check(response.akismet_payload, recheck_reason="retry" if again else "", seconds=seconds)
+    if in_request and verdict == akismet.Verdict.ERROR:
+        return "left for the worker"
+    with transaction.atomic():
+        claimed = Response.objects.filter(
+            pk=response_id,
+            status=Status.PENDING,
+            akismet_next_check_at=response.akismet_next_check_at,
+            akismet_attempts=response.akismet_attempts,
+        ).update(
+            akismet_result=verdict,
+            akismet_attempts=F("akismet_attempts") + (1 if again else 0),
+            akismet_next_check_at=None,
+            akismet_discard=verdict == akismet.Verdict.DISCARD,
+        )
+        if not claimed:
+            return "judged already"
+        response.refresh_from_db()
+        moderation.record(response, f"{'recheck' if again else 'check'}-{verdict}", note)
+        outcome = _apply(response, verdict, note)
+    if verdict not in (akismet.Verdict.ERROR, akismet.Verdict.UNCONFIGURED):
+        _catch_up()
+    return outcome
+
+
+def _apply(response: Response, verdict: str, note: str) -> str:
     if verdict in (akismet.Verdict.ERROR, akismet.Verdict.UNCONFIGURED):
-        response.save(update_fields=["akismet_result", "akismet_attempts", "akismet_next_check_at"])
         schedule_recheck(response)
         return "still unreachable"
-    response.akismet_discard = verdict == akismet.Verdict.DISCARD
-    response.save(update_fields=["akismet_result", "akismet_attempts", "akismet_next_check_at", "akismet_discard"])
+    if verdict == akismet.Verdict.DISCARD and settings.AKISMET_STRICT_DISCARD:
+        response.delete()
+        return "discarded"
     if verdict in (akismet.Verdict.SPAM, akismet.Verdict.DISCARD):
         moderation.set_status(response, Status.SPAM, reason=note)
         return "spam"
@@ -67,18 +105,29 @@ def recheck_response(response_id: int) -> str:
         moderation.set_status(response, status, reason=reason)
     else:
         moderation.record(response, "held", reason)
-        notify_moderators.enqueue(response_id)
+        outbox.enqueue(notify_moderators, response.pk)
     return status
 
 
-@periodic(every=timedelta(minutes=10))
+def _catch_up() -> None:
+    """Akismet answers again: responses held by its outage are checked now, not at their back-off time."""
+    if not limits.claim("akismet:catch-up", CATCH_UP_SECONDS):
+        return
+    waiting = Response.objects.filter(
+        status=Status.PENDING, akismet_result=akismet.Verdict.ERROR, akismet_next_check_at__gt=timezone.now()
+    )
+    if waiting.update(akismet_next_check_at=timezone.now()):
+        outbox.enqueue(recheck_responses)
+
+
+@periodic(every=timedelta(minutes=1))
 @task()
 def recheck_responses() -> int:
-    """Run every recheck that is due: the workers' sweep, which also catches rechecks whose deferred task was lost."""
+    """Queue every Akismet check that is due: the workers' sweep, which also catches a check whose task was lost."""
     due = Response.objects.filter(status=Status.PENDING, akismet_next_check_at__lte=timezone.now())
-    ids = list(due.order_by("akismet_next_check_at").values_list("pk", flat=True)[:100])
+    ids = list(due.order_by("akismet_next_check_at").values_list("pk", flat=True)[:500])
     for response_id in ids:
-        recheck_response.call(response_id)
+        outbox.enqueue(check_response, response_id)
     return len(ids)
 
 

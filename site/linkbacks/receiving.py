@@ -11,10 +11,9 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.cache import cache
 from wagtail.models import Page, Site
 
-from discussion import moderation
+from discussion import limits, moderation
 from discussion.models import DiscussionMixin, Response
 
 from . import excerpt, fetch
@@ -156,27 +155,15 @@ def _rate(name: str, default: str) -> tuple[int, int]:
 
 
 def throttle(client_ip: str | None, source_url: str) -> None:
-    """Count this attempt against the client's and the source host's budgets (Django's cache)."""
+    """Count this attempt against the client's and the source host's budgets, in the `limits` cache that
+    every process shares, keyed on the normalised address and host (`discussion.limits`)."""
     checks = [
-        ("ip", client_ip or "unknown", "LINKBACK_RATE_PER_IP", "20/60", "from your address"),
-        (
-            "host",
-            (urlsplit(source_url).hostname or "").lower(),
-            "LINKBACK_RATE_PER_SOURCE_HOST",
-            "10/60",
-            "from that source's site",
-        ),
+        ("ip", limits.client_key(client_ip), "LINKBACK_RATE_PER_IP", "20/60", "from your address"),
+        ("host", limits.host_key(source_url), "LINKBACK_RATE_PER_SOURCE_HOST", "10/60", "from that source's site"),
     ]
     for scope, key, setting, default, who in checks:
         limit, window = _rate(setting, default)
-        cache_key = f"linkbacks:rate:{scope}:{key}"
-        cache.add(cache_key, 0, timeout=window)
-        try:
-            count = cache.incr(cache_key)
-        except ValueError:
-            cache.set(cache_key, 1, timeout=window)
-            count = 1
-        if count > limit:
+        if limits.count(f"linkbacks:rate:{scope}:{key}", window) > limit:
             raise RateLimited(f"Too many linkbacks {who}; at most {limit} every {window} seconds. Try again later.")
 
 

@@ -1,0 +1,96 @@
+"""Rate limits and flood control, counted in the `limits` cache that every app process shares.
+
+A per-process counter lets N workers accept N times the limit, so the counts live in the cache
+alias `limits` (Redis in production; on one machine, by default, a table in the database, see
+`config.caches`). Keys are normalised first, or one sender gets a fresh budget per spelling:
+`127.0.0.1`, `::ffff:127.0.0.1`, `127.000.000.001`, `0x7f.1` and `2130706433` are one address; an
+IPv6 sender counts per /64 (one customer's allocation); host names are compared after IDNA,
+lower-casing and dropping the port and a trailing dot, and a host written as an IP is that IP.
+"""
+
+import hashlib
+import ipaddress
+import re
+import socket
+from urllib.parse import urlsplit
+
+from django.core.cache import caches
+
+ALIAS = "limits"
+IPV6_PREFIX = 64
+_LEGACY_IPV4 = re.compile(r"^(0x[0-9a-f]+|[0-9]+)(\.(0x[0-9a-f]+|[0-9]+)){0,3}$", re.IGNORECASE)
+
+
+def _cache():
+    return caches[ALIAS]
+
+
+def _ip(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    text = text.strip().strip("[]").split("%")[0]
+    try:
+        ip = ipaddress.ip_address(text)
+    except ValueError:
+        if not _LEGACY_IPV4.match(text):
+            return None
+        try:  # what getaddrinfo() would connect to: 127.1, 0x7f.0.0.1, 0177.0.0.1, 2130706433…
+            return ipaddress.IPv4Address(socket.inet_aton(text))
+        except OSError:
+            return None
+    if ip.version == 6 and ip.ipv4_mapped:
+        return ip.ipv4_mapped
+    return ip
+
+
+def client_key(address: str | None) -> str:
+    """The sender's address as one key: IPv4 exact, IPv6 by its /64; anything unparseable is `unknown`."""
+    ip = _ip(address or "")
+    if ip is None:
+        return "unknown"
+    if ip.version == 6:
+        return str(ipaddress.ip_network(f"{ip}/{IPV6_PREFIX}", strict=False))
+    return str(ip)
+
+
+def host_key(url_or_host: str) -> str:
+    """A URL's host (or a bare host) as one key: IDNA, case, trailing dot, port and IP spellings folded."""
+    text = url_or_host.strip()
+    if "/" in text:
+        try:
+            text = urlsplit(text).netloc
+        except ValueError:
+            return "invalid"
+    text = text.rpartition("@")[2]
+    if text.startswith("["):
+        text = text[1:].partition("]")[0]
+    elif text.count(":") == 1:
+        text = text.partition(":")[0]
+    text = text.rstrip(".").lower()
+    ip = _ip(text)
+    if ip is not None:
+        return client_key(str(ip))
+    try:
+        return text.encode("idna").decode("ascii")
+    except UnicodeError:
+        return "invalid:" + hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def claim(key: str, seconds: int) -> bool:
+    """True for the first caller within `seconds` (atomic: the cache's add()); 0 seconds means no limit."""
+    if seconds <= 0:
+        return True
+    return _cache().add(key, 1, timeout=seconds)
+
+
+def release(key: str) -> None:
+    _cache().delete(key)
+
+
+def count(key: str, window: int) -> int:
+    """This attempt's number within the current `window` seconds (add() starts it, incr() counts)."""
+    cache = _cache()
+    cache.add(key, 0, timeout=window)
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between the two calls: this attempt starts a new window
+        cache.add(key, 0, timeout=window)
+        return cache.incr(key)
