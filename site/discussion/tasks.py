@@ -120,7 +120,7 @@ def _catch_up() -> None:
         outbox.enqueue(recheck_responses)
 
 
-@periodic(every=timedelta(minutes=1))
+@periodic(every=timedelta(minutes=10))
 @task()
 def recheck_responses() -> int:
     """Queue every Akismet check that is due: the workers' sweep, which also catches a check whose task was lost."""
