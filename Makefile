@@ -38,7 +38,7 @@ run: install
 	$(RUN_ENV) $(PY) scripts/supervise -- $(MANAGE) runserver $(HOST):$(PORT) -- $(MANAGE) task_worker
 
 browser-deps:
-	@bash scripts/ensure-system-packages chromium redis-server
+	@bash scripts/ensure-system-packages chromium redis-server nginx
 
 test: install-test browser-deps
 	$(VENV)/bin/ruff check .
