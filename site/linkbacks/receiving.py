@@ -15,8 +15,11 @@ from wagtail.models import Page, Site
 
 from discussion import limits, moderation
 from discussion.models import DiscussionMixin, Response
+from safefetch import fetch
 
-from . import excerpt, fetch
+from . import excerpt
+
+VERIFYING = fetch.UserAgent("Backchannel-Linkbacks/1.0", "verifying a pingback, trackback or webmention")
 
 
 class LinkbackError(Exception):
@@ -182,7 +185,7 @@ class Verified:
 def verify(source_url: str, target_url: str) -> Verified:
     """Fetch the source (guarded) and confirm it links to the target; title and excerpt come along."""
     try:
-        page = fetch.fetch_html(source_url)
+        page = fetch.get(source_url, agent=VERIFYING, require_html=True)
     except fetch.FetchError as error:
         raise from_fetch_error(error) from None
     html = page.text

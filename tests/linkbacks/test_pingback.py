@@ -114,7 +114,7 @@ def test_failing_source_server_faults_0x32(rpc, web, post):
 def test_slow_source_faults_0x32_quickly(rpc, web, post):
     import time
 
-    from tests.linkbacks.server import Route, trickle
+    from tests.web import Route, trickle
 
     source = web.raw("/slow", Route(headers=[("Content-Type", "text/html")], writer=trickle))
     started = time.monotonic()

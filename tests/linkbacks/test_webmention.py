@@ -153,7 +153,7 @@ def test_unknown_status_token_is_404(client, blog_index):
 def test_slow_trickling_source_is_rejected_quickly(client, web, post):
     import time
 
-    from tests.linkbacks.server import Route, trickle
+    from tests.web import Route, trickle
 
     source = web.raw("/slow", Route(headers=[("Content-Type", "text/html")], writer=trickle))
     started = time.monotonic()
