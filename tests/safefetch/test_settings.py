@@ -15,7 +15,7 @@ CLEAR = {"SAFEFETCH_ALLOWED_NETWORKS": "", "DEBUG": "true"}
 def settings_with(**env: str) -> str:
     result = manage("shell", "-c", PRINT, **{**CLEAR, **env})
     assert result.returncode == 0, result.stderr
-    return result.stdout.strip()
+    return result.stdout.strip().splitlines()[-1]
 
 
 def test_defaults_when_nothing_is_set():
