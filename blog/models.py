@@ -20,6 +20,7 @@ from wagtail.snippets.models import register_snippet
 from discussion.models import DiscussionMixin
 
 from .blocks import BodyBlock
+from .forms import PostForm
 
 
 @register_snippet
@@ -188,6 +189,7 @@ class BlogPage(DiscussionMixin, Page):
     search_fields = Page.search_fields + [index.SearchField("intro"), index.SearchField("body")]
     parent_page_types = ["blog.BlogIndexPage"]
     subpage_types: list[str] = []
+    base_form_class = PostForm
 
     exclude_fields_in_copy = ["guid"]
 

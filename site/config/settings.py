@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "safefetch",
     "discussion",
     "wordpress",
+    "editor",
     "worker",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -246,6 +247,8 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# Admin avatars from the uploaded picture or Wagtail's default, never a third-party image request.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
 # Services used by later features.
 AKISMET_API_KEY = os.environ.get("AKISMET_API_KEY", "")
