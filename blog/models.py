@@ -136,6 +136,8 @@ class BlogIndexPage(RoutablePageMixin, Page):
 class BlogPage(DiscussionMixin, Page):
     """A post. Its body is a StreamField; its responses live in the discussion app."""
 
+    search_kind = "Post"  # the label on a search result
+
     date = models.DateTimeField("publish date", default=timezone.now, db_index=True)
     authors = ParentalManyToManyField("blog.Author", blank=True, related_name="posts")
     categories = ParentalManyToManyField("blog.Category", blank=True, related_name="posts")
