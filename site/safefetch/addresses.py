@@ -1,4 +1,10 @@
-"""Which addresses a fetch may connect to, and name resolution that cannot outlast the fetch."""
+"""Which addresses a fetch may connect to, and name resolution that cannot outlast the fetch.
+
+The policy is an allow-list: an address passes only when Python's ``ipaddress`` calls it globally
+routable (and it is none of the ranges older Pythons still call global), or when it lies in a network
+the project allows explicitly (SAFEFETCH_ALLOWED_NETWORKS). IPv6 forms that carry an IPv4 address
+inside (mapped, compatible, translated, 6to4, NAT64) reach that IPv4 host, so they are judged by it.
+"""
 
 from __future__ import annotations
 
@@ -15,10 +21,39 @@ from .errors import Unreachable
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
-# Ranges that ipaddress.is_global lets through but no web page should live in.
-EXTRA_BLOCKED = tuple(
+# Ranges that some Python versions' ``is_global`` still lets through, though no web page lives there:
+# multicast, reserved, 6to4 relays, site-local and local-use NAT64, new documentation and SRv6 blocks.
+NOT_GLOBAL = tuple(
     ipaddress.ip_network(net)
-    for net in ("100.64.0.0/10", "192.0.0.0/24", "198.18.0.0/15", "64:ff9b::/96", "64:ff9b:1::/48", "2002::/16")
+    for net in (
+        "0.0.0.0/8",
+        "100.64.0.0/10",
+        "192.0.0.0/24",
+        "192.88.99.0/24",
+        "198.18.0.0/15",
+        "224.0.0.0/4",
+        "240.0.0.0/4",
+        "100::/64",
+        "2001::/23",
+        "2001:db8::/32",
+        "3fff::/20",
+        "5f00::/16",
+        "64:ff9b:1::/48",
+        "fc00::/7",
+        "fe80::/10",
+        "fec0::/10",
+        "ff00::/8",
+    )
+)
+# IPv6 ranges whose last 32 bits are an IPv4 address that the connection really reaches.
+EMBEDS_IPV4 = tuple(
+    ipaddress.ip_network(net)
+    for net in (
+        "::/96",  # IPv4-compatible (deprecated)
+        "::ffff:0:0/96",  # IPv4-mapped
+        "::ffff:0:0:0/96",  # IPv4-translated (SIIT)
+        "64:ff9b::/96",  # NAT64, well-known prefix
+    )
 )
 
 
@@ -37,18 +72,28 @@ def allowed_networks() -> tuple[Network, ...]:
     return _parse_networks(tuple(item.strip() for item in spec if item.strip()))
 
 
+def embedded_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    """The IPv4 address an IPv6 transition address stands for (6to4 in bits 16-48, the rest at the end)."""
+    if ip.sixtofour is not None:
+        return ip.sixtofour
+    if any(ip in net for net in EMBEDS_IPV4):
+        return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    return None
+
+
 def is_allowed_address(address: str) -> bool:
-    """Public unicast addresses, or any address inside an explicitly allowed network."""
+    """An allow-list: globally routable unicast, or inside an explicitly allowed network.
+
+    An IPv6 address that embeds an IPv4 one (mapped, compatible, translated, 6to4, NAT64) is judged
+    by that IPv4 address; Teredo (2001::/32) is refused whatever it embeds."""
     ip = ipaddress.ip_address(address.split("%")[0])
-    if ip.version == 6 and ip.ipv4_mapped:
-        ip = ip.ipv4_mapped
     if any(ip in net for net in allowed_networks() if net.version == ip.version):
         return True
-    return (
-        ip.is_global
-        and not ip.is_multicast
-        and not any(ip in net for net in EXTRA_BLOCKED if net.version == ip.version)
-    )
+    if ip.version == 6:
+        embedded = embedded_ipv4(ip)
+        if embedded is not None:
+            return is_allowed_address(str(embedded))
+    return ip.is_global and not any(ip in net for net in NOT_GLOBAL if net.version == ip.version)
 
 
 def resolve(host: str, port: int) -> list[str]:

@@ -160,6 +160,7 @@ def request(
     deadline = Deadline(allowed_seconds)
     request_headers = {"User-Agent": agent.header(), "Accept": ACCEPT_HTML, "Accept-Encoding": "identity"}
     request_headers.update(headers or {})
+    answered = False  # once the server has sent an HTTP answer, failures are no longer opaque
     try:
         with (
             httpx.Client(
@@ -172,6 +173,7 @@ def request(
             ) as client,
             client.stream(method, url, data=data, content=content) as response,
         ):
+            answered = True
             if require_html and 200 <= response.status_code < 300 and not is_html(response.headers):
                 kind = response.headers.get("content-type") or "no content type"
                 raise NotHTML(f"{response.url} is not an HTML page ({kind}).")
@@ -180,7 +182,7 @@ def request(
             for chunk in () if skip_body else response.iter_bytes():
                 size += len(chunk)
                 if size > cap:
-                    raise UpstreamError(f"{response.url} is larger than {cap:,} bytes.")
+                    raise UpstreamError(f"{response.url} is larger than {cap:,} bytes.", opaque=False)
                 if sink is None:
                     body += chunk
                 else:
@@ -190,19 +192,21 @@ def request(
                 url=str(response.url), status=response.status_code, headers=response.headers, content=bytes(body)
             )
     except DeadlineExceeded:
-        raise UpstreamError(f"{url} took longer than {allowed_seconds:g} seconds to answer.") from None
+        message = f"{url} took longer than {allowed_seconds:g} seconds to answer."
+        raise UpstreamError(message, opaque=not answered) from None
     except httpx.TooManyRedirects:
-        raise UpstreamError(f"{url} redirects more than {cfg['max_redirects']} times.") from None
+        raise UpstreamError(f"{url} redirects more than {cfg['max_redirects']} times.", opaque=False) from None
     except httpx.ConnectTimeout:
         raise Unreachable(f"{url} did not accept a connection within {cfg['timeout']:g} seconds.") from None
     except httpx.TimeoutException:
-        raise UpstreamError(f"{url} stopped answering for more than {cfg['timeout']:g} seconds.") from None
+        message = f"{url} stopped answering for more than {cfg['timeout']:g} seconds."
+        raise UpstreamError(message, opaque=not answered) from None
     except httpx.UnsupportedProtocol:
         raise InvalidURL(f"{url} redirects to a URL that is not http or https.") from None
     except httpx.ConnectError as exc:
         raise Unreachable(f"Could not connect to {url} ({exc}).") from None
     except (httpx.HTTPError, httpx.InvalidURL) as exc:
-        raise UpstreamError(f"{url} gave an invalid HTTP answer ({exc}).") from None
+        raise UpstreamError(f"{url} gave an invalid HTTP answer ({exc}).", opaque=not answered) from None
 
 
 def get(url: str, *, agent: UserAgent, **options: typing.Any) -> Fetched:

@@ -8,7 +8,7 @@ import pytest
 
 from safefetch import addresses, fetch
 from tests.safefetch.conftest import AGENT, fetch_html
-from tests.web import Route, trickle
+from tests.web import Route, closed_port, non_http_service, trickle
 
 
 def refused_quickly(url: str, error: type[fetch.FetchError], within: float = 1.0) -> str:
@@ -239,3 +239,37 @@ def test_a_download_deadline_is_reported_in_the_refusal(web, tmp_path):
     with open(tmp_path / "download", "w+b") as sink, pytest.raises(fetch.UpstreamError) as caught:
         fetch.request("GET", url, agent=AGENT, deadline_seconds=1.5, sink=sink)
     assert "longer than 1.5 seconds" in str(caught.value)
+
+
+def _failure(url: str) -> fetch.FetchError:
+    with pytest.raises(fetch.FetchError) as caught:
+        fetch.get(url, agent=AGENT)
+    return caught.value
+
+
+def test_a_closed_port_and_a_service_that_is_not_http_read_alike_to_strangers(settings):
+    with non_http_service() as ssh, non_http_service(b"") as silent:
+        failures = [
+            _failure(f"http://127.0.0.1:{closed_port()}/"),
+            _failure(f"http://127.0.0.1:{ssh}/"),
+            _failure(f"http://127.0.0.1:{silent}/"),
+        ]
+    settings.SAFEFETCH_ALLOWED_NETWORKS = []
+    failures.append(_failure("http://10.1.2.3/"))
+    assert {failure.public("The source") for failure in failures} == {"The source could not be fetched."}
+    assert "10.1.2.3" in str(failures[-1]) and "Could not connect" in str(failures[0])  # the detail, for logs
+
+
+def test_a_name_that_does_not_resolve_reads_like_any_other_unreachable_source(monkeypatch):
+    def failing(host, port, *args, **kwargs):
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+    monkeypatch.setattr(socket, "getaddrinfo", failing)
+    assert _failure("http://intranet.corp/").public() == "The page could not be fetched."
+
+
+def test_failures_after_an_http_answer_keep_their_detail_for_strangers(web):
+    assert "HTTP 503" in _failure(web.page("/broken", "oops", status=503)).public()
+    assert "larger than 100,000 bytes" in _failure(web.page("/big", "x" * 200_000)).public()
+    trickling = web.raw("/slow", Route(headers=[("Content-Type", "text/html")], writer=trickle))
+    assert "longer than 1 seconds" in _failure(trickling).public()
