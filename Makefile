@@ -8,7 +8,7 @@ PORT ?= 8000
 # The local profile: debug on, demo URLs on loopback; the site and a task worker run side by side.
 # The apps' one-way dependencies and private names (contracts in pyproject.toml).
 LINT_IMPORTS := PYTHONPATH=site:scripts $(VENV)/bin/lint-imports --no-cache --no-logo
-RUN_ENV := DEBUG=true SITE_URL=http://$(HOST):$(PORT) SAFEFETCH_ALLOWED_NETWORKS=$${SAFEFETCH_ALLOWED_NETWORKS:-$${LINKBACK_ALLOWED_NETWORKS:-127.0.0.0/8}}
+RUN_ENV := DEBUG=true SITE_URL=http://$(HOST):$(PORT) LINKBACK_ALLOWED_NETWORKS=$${LINKBACK_ALLOWED_NETWORKS:-127.0.0.0/8}
 
 .PHONY: run install install-test test test-postgres bench lint browser-deps clean
 
@@ -38,7 +38,7 @@ run: install
 	$(RUN_ENV) $(PY) scripts/supervise -- $(MANAGE) runserver $(HOST):$(PORT) -- $(MANAGE) task_worker
 
 browser-deps:
-	@bash scripts/ensure-system-packages chromium redis-server nginx
+	@bash scripts/ensure-system-packages chromium redis-server nginx wrk
 
 test: install-test browser-deps
 	$(VENV)/bin/ruff check .
@@ -50,6 +50,7 @@ test-postgres: install-test browser-deps
 	bash scripts/with-postgres $(VENV)/bin/pytest -p no:cacheprovider
 
 bench: install
+	@bash scripts/ensure-system-packages wrk nginx
 	$(PY) -m bench.run
 
 lint: install-test

@@ -1,181 +1,210 @@
-"""`make bench`: serve generated content under gunicorn on loopback and print figures.
+"""`make bench` (`python -m bench.run`): the figures of issue 10, measured with wrk on loopback.
 
-Prints requests/s and p50/p99 latency for the home page, a post page and /feed/, plus the SQL
-query count of each page. Nothing here asserts a timing; the figures are for people.
+The content has the shape of the WordPress comparison: about 22 posts, one of them with 200
+approved threaded responses, the seed post with its two, and a podcast with 20 episodes. The app
+runs in the production profile (DEBUG off, gunicorn with 4 sync workers, SQLite, a task worker),
+and every page is measured in three modes in this one run:
+
+- cold: PAGE_CACHE=off, every request renders;
+- app cache: the default, anonymous pages served from Django's cache;
+- nginx: the shipped server block (deploy/nginx/) in front of the app-cache gunicorn.
+
+The 200-response page's own bytes are also served as a static file by nginx, the ceiling the
+other modes are compared with. Last, comment POSTs at 16 concurrent connections, Akismet answered
+on loopback (bench/local_akismet.py). Progress lines as it goes, a table and the targets at the end.
+Nothing here asserts: the figures are for people. BENCH_SECONDS (default 5) sets each wrk run.
 """
 
+from __future__ import annotations
+
+import json
 import os
-import socket
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
-import httpx
+from . import edge, load, local_akismet, report
+from .forms import CommentForm, comment_form
+from .report import PAGES, Figures
 
 ROOT = Path(__file__).resolve().parents[1]
-POSTS = int(os.environ.get("BENCH_POSTS", "1000"))
-REQUESTS = int(os.environ.get("BENCH_REQUESTS", "400"))
-CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", "4"))
-WORKERS = os.environ.get("BENCH_WORKERS", "2")
-EPISODES = int(os.environ.get("BENCH_EPISODES", "300"))
+SECONDS = float(os.environ.get("BENCH_SECONDS", "5"))
+WARM_SECONDS = 1.0
+WORKERS = "4"
+EXTRA_POSTS = 17  # load_demo publishes 5 posts
+EPISODES = 20
+THREAD_RESPONSES = 200
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def manage(env: dict, *args: str) -> None:
-    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True)
-
-
-def wait_until_up(url: str, timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(url, timeout=2).status_code < 500:
-                return
-        except httpx.TransportError:
-            time.sleep(0.2)
-    raise SystemExit(f"gunicorn did not answer at {url} within {timeout:.0f}s")
-
-
-def measure(url: str, headers: dict | None = None) -> dict:
-    def one(client: httpx.Client) -> float:
-        start = time.perf_counter()
-        response = client.get(url, headers=headers)
-        if response.status_code not in (200, 304):
-            response.raise_for_status()
-        return time.perf_counter() - start
-
-    with httpx.Client(timeout=30) as client:
-        for _ in range(10):
-            one(client)  # warm up
-        started = time.perf_counter()
-        with ThreadPoolExecutor(CONCURRENCY) as pool:
-            latencies = sorted(pool.map(lambda _: one(client), range(REQUESTS)))
-        elapsed = time.perf_counter() - started
-    return {
-        "rps": REQUESTS / elapsed,
-        "p50": statistics.median(latencies) * 1000,
-        "p99": latencies[int(len(latencies) * 0.99) - 1] * 1000,
-    }
-
-
-SEED_RESPONSES = """
+SEED = f"""
 from blog.models import BlogPage
 from bench.responses import add_responses
 page = BlogPage.objects.get(slug="why-comments-still-matter")
 if not page.responses.exists():
-    add_responses(page, 500)
+    add_responses(page, {THREAD_RESPONSES})
+print("COMMENT_TARGET", BlogPage.objects.live().filter(slug__startswith="generated-post").first().url)
 """
 
 
-def query_counts(paths: list[str]) -> dict[str, int]:
-    sys.path[:0] = [str(ROOT / "site"), str(ROOT)]
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    import django
-
-    django.setup()
-    from django.db import connection
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext
-
-    client, counts = Client(), {}
-    for path in paths:
-        client.get(path, HTTP_HOST="127.0.0.1")  # warm per-process caches, as a running server has
-        with CaptureQueriesContext(connection) as queries:
-            client.get(path, HTTP_HOST="127.0.0.1")
-        counts[path] = len(queries)
-    return counts
+def say(line: str) -> None:
+    print(line, flush=True)
 
 
-def main() -> None:
-    workdir = Path(tempfile.mkdtemp(prefix="backchannel-bench-"))
-    port = free_port()
-    env = {
+def manage(env: dict, *args: str, capture: bool = False) -> str:
+    result = subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True, text=True, capture_output=capture
+    )
+    return result.stdout if capture else ""
+
+
+def production_env(workdir: Path, port: int, akismet_url: str) -> dict[str, str]:
+    return {
         **os.environ,
         "DEBUG": "false",
         "SECRET_KEY": "bench-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz",
-        "ALLOWED_HOSTS": "127.0.0.1,testserver",
+        "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+        "SITE_URL": f"http://127.0.0.1:{port}",
         "SECURE_SSL_REDIRECT": "false",
         "SECURE_COOKIES": "false",
+        "SECURE_HSTS_SECONDS": "0",
         "DATABASE_URL": f"sqlite:///{workdir / 'bench.sqlite3'}",
         "STATIC_ROOT": str(workdir / "static"),
         "MEDIA_ROOT": str(workdir / "media"),
-        "SITE_URL": f"http://127.0.0.1:{port}",
-        "PODCAST_FEED_ITEMS": str(EPISODES),
+        "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",  # no SMTP server on this machine
+        "LINKBACK_SEND_ON_PUBLISH": "false",  # the generated posts link to example.org: no internet here
+        "AKISMET_API_KEY": "bench-local-akismet",
+        "BENCH_AKISMET_URL": akismet_url,
+        "DISCUSSION_FLOOD_SECONDS": "0",  # every benchmark comment comes from 127.0.0.1
+        "LOG_LEVEL": "ERROR",
     }
-    os.environ.update(env)
-    print(f"Preparing {POSTS} posts in {workdir} …", flush=True)
+
+
+def prepare(env: dict) -> str:
+    """Migrate and load the content; returns the path of the post the comment benchmark writes to."""
     manage(env, "migrate", "--noinput", "-v0")
     manage(env, "collectstatic", "--noinput", "-v0")
     manage(env, "load_demo")
-    manage(env, "generate_posts", str(POSTS))
-    manage(env, "generate_episodes", str(EPISODES))
-    manage(env, "shell", "--no-imports", "-c", SEED_RESPONSES)
+    manage(env, "generate_posts", str(EXTRA_POSTS))
+    manage(env, "generate_episodes", str(EPISODES - 2))  # the demo show has two
+    out = manage(env, "shell", "--no-imports", "-c", SEED, capture=True)
+    return next(line.split()[1] for line in out.splitlines() if line.startswith("COMMENT_TARGET"))
 
-    paths = {
-        "home page": "/",
-        "post page": "/mayo-clinic-sets-a-high-bar-with-social-media/",
-        "post, 500 responses": "/why-comments-still-matter/",
-        "/feed/": "/feed/",
-        "podcast feed": "/podcast/feed/",
-    }
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "--pythonpath",
-            "site",
-            "config.wsgi",
-            "--workers",
-            WORKERS,
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
+
+@contextmanager
+def app(env: dict, port: int, logs: Path) -> Iterator[str]:
+    """gunicorn (4 sync workers) and a task worker, as the README's production section runs them.
+
+    Their output goes to `logs` (gunicorn.log, worker.log), so the progress lines stay readable."""
+    gunicorn = [sys.executable, "-m", "gunicorn", "--pythonpath", "site", "config.wsgi", "--workers", WORKERS]
+    gunicorn += ["--bind", f"127.0.0.1:{port}", "--log-level", "warning", "-c", "python:bench.local_akismet"]
+    worker = [sys.executable, "manage.py", "task_worker"]
+    with open(logs / "gunicorn.log", "a") as app_log, open(logs / "worker.log", "a") as worker_log:
+        processes = [
+            subprocess.Popen(gunicorn, cwd=ROOT, env=env, stdout=app_log, stderr=subprocess.STDOUT),
+            subprocess.Popen(worker, cwd=ROOT, env=env, stdout=worker_log, stderr=subprocess.STDOUT),
+        ]
     try:
         base = f"http://127.0.0.1:{port}"
-        wait_until_up(base + "/")
-        print(f"gunicorn: {WORKERS} workers on {base}; {REQUESTS} requests per page, {CONCURRENCY} at a time\n")
-        results = {name: measure(base + path) for name, path in paths.items()}
-        etag = httpx.get(base + paths["podcast feed"]).headers["etag"]
-        results["podcast feed 304"] = measure(base + paths["podcast feed"], {"If-None-Match": etag})
+        load.wait_until_up(base + "/")
+        yield base
     finally:
-        server.terminate()
-        server.wait(timeout=30)
-    counts = query_counts(list(paths.values()))
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            process.wait(timeout=30)
 
-    counts["304"] = "-"
-    paths["podcast feed 304"] = "304"
-    print(f"{'page':<22} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'SQL queries':>12}")
-    for name, path in paths.items():
-        r = results[name]
-        print(f"{name:<22} {r['rps']:>8.1f} {r['p50']:>8.1f} {r['p99']:>8.1f} {counts[path]:>12}")
 
-    print("\nIn-process figures:")
-    from bench.pingbacks import report as linkbacks_report
-    from bench.responses import report as discussion_report
-    from bench.wordpress_import import report as wordpress_report
+def measure_pages(mode: str, base: str, figures: Figures) -> None:
+    for page in PAGES:
+        url = base + page.path
+        body = load.fetch(url).body
+        single = load.single_ms(url)
+        load.load_get(url, seconds=WARM_SECONDS)  # fills every worker's cache, and nginx's
+        result = load.load_get(url, seconds=SECONDS)
+        figures.add(mode, page.name, bytes=len(body), single_ms=single, load=result)
+        say(
+            f"  [{mode}] {page.name}: {len(body):,} bytes, {single:.1f} ms single, {result.per_second:,.0f} req/s, "
+            f"p50 {result.p50_ms:.1f} ms, p99 {result.p99_ms:.1f} ms, {result.unexpected} non-2xx"
+        )
 
-    discussion_report(responses=500, posts=100)
-    linkbacks_report()
-    wordpress_report()
-    print(
-        f"\nDone. {POSTS} posts and {EPISODES} episodes on SQLite. Raise BENCH_POSTS / BENCH_REQUESTS for longer "
-        "runs; a query count that grows with content is a bug."
+
+def query_counts(env: dict) -> dict[str, int]:
+    out = subprocess.run(
+        [sys.executable, "-m", "bench.queries", *(page.path for page in PAGES)],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def measure_comments(base: str, target: str, form: CommentForm, figures: Figures) -> None:
+    headers = {"Origin": base, "Referer": base + target, **({"Cookie": form.cookie} if form.cookie else {})}
+    result = load.load_comments(form.action, form.fields, headers, seconds=SECONDS)
+    figures.comments = result
+    say(
+        f"  [comment POST] {result.per_second:,.0f}/s, p50 {result.p50_ms:.1f} ms, p99 {result.p99_ms:.1f} ms, "
+        f"{result.unexpected} not 303"
     )
+
+
+def main() -> None:
+    load.wrk_binary()
+    workdir = Path(tempfile.mkdtemp(prefix="backchannel-bench-"))
+    workdir.chmod(0o755)  # nginx's workers read the static copy from here
+    port, figures = edge.free_port(), Figures()
+    load_at_start = os.getloadavg()[0]
+    with ExitStack() as stack:
+        akismet_url = stack.enter_context(local_akismet.serve())
+        env = production_env(workdir, port, akismet_url)
+        say(f"Preparing {EXTRA_POSTS + 5} posts, {THREAD_RESPONSES} responses on one, {EPISODES} episodes in {workdir}")
+        comment_target = prepare(env)
+
+        say(f"\nCold (PAGE_CACHE=off): gunicorn with {WORKERS} workers; wrk -t2 -c16 -d{SECONDS:g}s per page")
+        cold_env = {**env, "PAGE_CACHE": "off"}
+        with app(cold_env, port, workdir) as base:
+            measure_pages("cold", base, figures)
+            thread_page = load.fetch(base + PAGES[0].path).body
+        figures.queries["cold"] = query_counts(cold_env)
+
+        say("\nApp cache (the default)")
+        with app(env, port, workdir) as base:
+            form = comment_form(base + comment_target)  # read now: the form's time trap wants a few seconds
+            measure_pages("app cache", base, figures)
+            nginx_config = edge.shipped_config()
+            if nginx_config is None:
+                figures.notes.append("nginx mode skipped: deploy/nginx/ is not in this tree yet.")
+                say("\nBehind nginx: skipped, deploy/nginx/ is not in this tree yet")
+            else:
+                say(f"\nBehind nginx ({nginx_config.relative_to(ROOT)})")
+                with edge.proxy(nginx_config, workdir, upstream_port=port) as front:
+                    measure_pages("nginx", front, figures)
+            say("\nComment POST, 16 concurrent, Akismet on loopback")
+            measure_comments(base, comment_target, form, figures)
+        figures.queries["app cache"] = query_counts(env)
+
+        say("\nStatic file (nginx), the 200-response page's bytes")
+        with edge.static(workdir, "post-with-200-responses.html", thread_page) as url:
+            single = load.single_ms(url)
+            load.load_get(url, seconds=WARM_SECONDS)
+            result = load.load_get(url, seconds=SECONDS)
+            figures.static = (len(thread_page), single, result)
+            say(f"  [static] {result.per_second:,.0f} req/s, p50 {result.p50_ms:.2f} ms, p99 {result.p99_ms:.2f} ms")
+
+        say("\nIn-process figures")
+        manage(env, "shell", "--no-imports", "-c", "from bench.pingbacks import report; report(pings=50)")
+        manage(env, "shell", "--no-imports", "-c", "from bench.wordpress_import import report; report()")
+
+    figures.notes.append(
+        f"Load average (1 min) at the start {load_at_start:.1f}, at the end {os.getloadavg()[0]:.1f}, "
+        f"on {os.cpu_count()} cores: other work on the machine lowers every figure. Logs in {workdir}."
+    )
+    print()
+    print(report.render(figures))
 
 
 if __name__ == "__main__":

@@ -1,9 +1,9 @@
 """Fetch what an import needs (the feed, chapters, transcripts, media) only from where it is safe to.
 
-Everything goes through safefetch: http(s) only, public addresses unless SAFEFETCH_ALLOWED_NETWORKS
-lets a network through, bounded redirects, size caps and deadlines. Documents are read whole; media
-is too big to buffer and too slow for the 5-second deadline, so it streams into a temporary file
-with a longer deadline.
+Everything goes through the linkbacks app's guard: http(s) only, public addresses unless
+LINKBACK_ALLOWED_NETWORKS lets a network through, bounded redirects, size caps and deadlines.
+Documents use its `request()` as they are; media is too big to buffer and too slow for the
+5-second deadline, so it streams into a temporary file with a longer deadline.
 """
 
 import tempfile
@@ -11,9 +11,8 @@ from typing import Protocol
 
 from django.core.files import File
 
-from safefetch import fetch
+from linkbacks import fetch as guarded
 
-AGENT = fetch.UserAgent("Backchannel-Podcast-Import/1.0", "importing a podcast feed and its media")
 MEDIA_DEADLINE_SECONDS = 30 * 60
 
 
@@ -32,23 +31,29 @@ class GuardedFetcher:
 
     def document(self, url: str, max_bytes: int) -> bytes:
         try:
-            return fetch.get(url, agent=AGENT, headers={"Accept": "*/*"}, max_bytes=max_bytes).content
-        except fetch.FetchError as error:
+            fetched = guarded.request("GET", url, headers={"Accept": "*/*"}, max_bytes=max_bytes)
+        except guarded.FetchError as error:
             raise FetchFailed(str(error)) from None
+        if not 200 <= fetched.status < 300:
+            raise FetchFailed(f"{url} answered with HTTP {fetched.status}.")
+        return fetched.content
 
     def media(self, url: str, max_bytes: int) -> File:
         target = tempfile.TemporaryFile()  # noqa: SIM115 (handed to the caller, closed here on failure)
         try:
-            fetch.get(
+            fetched = guarded.request(
+                "GET",
                 url,
-                agent=AGENT,
                 headers={"Accept": "*/*"},
                 max_bytes=max_bytes,
                 deadline_seconds=MEDIA_DEADLINE_SECONDS,
                 sink=target,
             )
-        except fetch.FetchError as error:
+        except guarded.FetchError as error:
             target.close()
             raise FetchFailed(str(error)) from None
+        if not 200 <= fetched.status < 300:
+            target.close()
+            raise FetchFailed(f"{url} answered with HTTP {fetched.status}.")
         target.seek(0)
         return File(target)

@@ -66,13 +66,13 @@ def private_uses(source: str, own_app: str, apps: set[str]) -> list[tuple[int, s
 
 
 class PrivateNamesContract(Contract):
-    """Options: `apps`, the top-level packages whose private names stay inside them."""
+    """Option `apps`: the top-level packages whose private names stay inside them (default: the root packages)."""
 
     type_name = "private_names"
-    apps = fields.ListField(subfield=fields.StringField())
+    apps = fields.ListField(subfield=fields.StringField(), required=False)
 
     def check(self, graph: grimp.ImportGraph, verbose: bool) -> ContractCheck:
-        apps = set(self.apps)  # type: ignore[arg-type]
+        apps = set(self.apps or self.session_options["root_packages"])  # type: ignore[arg-type]
         violations = []
         for module in sorted(graph.modules):
             own_app = module.split(".")[0]

@@ -15,9 +15,8 @@ from django.db import transaction
 
 from discussion import moderation, text
 from discussion.models import Response
-from safefetch import fetch
 
-from . import excerpt, receiving
+from . import excerpt, fetch, receiving
 from .models import IncomingWebmention
 
 CONTENT_MAX = 600  # an h-entry's content up to this length is shown as is (a reply); longer: the excerpt

@@ -1,15 +1,18 @@
-"""The bench helpers run (small sizes here); `make bench` prints their figures at full size."""
+"""The bench's thread: threaded, approved, and shown on the page like any reader's responses."""
 
 import pytest
 
-from bench import responses as bench
+from bench.responses import add_responses
 from discussion.models import Response
 
 pytestmark = pytest.mark.django_db
 
 
-def test_bench_measures_page_and_comment_post(post):
-    figures = bench.measure(post, responses=30, gets=2, posts=3)
-    assert figures["page_queries"] > 0
-    assert figures["comment_post"]["p50_ms"] > 0
-    assert Response.objects.filter(page=post).count() == 33
+def test_add_responses_builds_an_approved_thread_with_replies_and_pingbacks(client, post):
+    add_responses(post, 30)
+    responses = Response.objects.filter(page=post)
+    assert responses.count() == 30 and not responses.exclude(status=Response.Status.APPROVED).exists()
+    assert responses.filter(parent__isnull=False).count() >= 10
+    assert responses.filter(kind=Response.Kind.PINGBACK).count() == 2
+    page = client.get(post.url, secure=True).content.decode()
+    assert "Response 29: thanks" in page and "Reader 0" in page
