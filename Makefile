@@ -8,7 +8,7 @@ PORT ?= 8000
 # The local profile: debug on, demo URLs on loopback; the site and a task worker run side by side.
 # The apps' one-way dependencies and private names (contracts in pyproject.toml).
 LINT_IMPORTS := PYTHONPATH=site:scripts $(VENV)/bin/lint-imports --no-cache --no-logo
-RUN_ENV := DEBUG=true SITE_URL=http://$(HOST):$(PORT) LINKBACK_ALLOWED_NETWORKS=$${LINKBACK_ALLOWED_NETWORKS:-127.0.0.0/8}
+RUN_ENV := DEBUG=true SITE_URL=http://$(HOST):$(PORT) SAFEFETCH_ALLOWED_NETWORKS=$${SAFEFETCH_ALLOWED_NETWORKS:-$${LINKBACK_ALLOWED_NETWORKS:-127.0.0.0/8}}
 
 .PHONY: run install install-test test test-postgres bench lint browser-deps clean
 

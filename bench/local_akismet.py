@@ -1,21 +1,16 @@
 """Akismet answered on loopback, so the comment figure measures the app and not the internet.
 
-`serve()` runs a small HTTP server that answers like rest.akismet.com (every comment is ham). The
-`akismet` package has Akismet's address built in, so each gunicorn worker routes it there through
-`discussion.akismet.transport`, the hook the tests use too: gunicorn loads this module as its
-config (`-c python:bench.local_akismet`) and `post_worker_init` installs the route when
-BENCH_AKISMET_URL is set. Everything else about the comment path is the production one.
+`serve()` runs a small HTTP server that answers like rest.akismet.com (every comment is ham); the
+app and its task worker are pointed at it with AKISMET_API_URL. Everything else about the comment
+path is the production one.
 """
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
-import httpx
 
 ANSWERS = {
     "/1.1/comment-check": b"false",
@@ -55,24 +50,3 @@ def serve() -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
-
-
-class LocalAkismetTransport(httpx.HTTPTransport):
-    """Sends what the `akismet` package addresses to rest.akismet.com to `base_url` instead."""
-
-    def __init__(self, base_url: str):
-        super().__init__()
-        self.base = httpx.URL(base_url)
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        request.url = request.url.copy_with(scheme=self.base.scheme, host=self.base.host, port=self.base.port)
-        return super().handle_request(request)
-
-
-def post_worker_init(worker) -> None:
-    """gunicorn hook: route this worker's Akismet calls to the local server."""
-    url = os.environ.get("BENCH_AKISMET_URL")
-    if url:
-        from discussion import akismet
-
-        akismet.transport = LocalAkismetTransport(url)

@@ -65,7 +65,7 @@ def _percentiles(samples: list[float]) -> dict[str, float]:
 
 @override_settings(
     ALLOWED_HOSTS=["*"],
-    LINKBACK_ALLOWED_NETWORKS=["127.0.0.0/8"],
+    SAFEFETCH_ALLOWED_NETWORKS=["127.0.0.0/8"],
     LINKBACK_RATE_PER_IP=UNLIMITED,
     LINKBACK_RATE_PER_SOURCE_HOST=UNLIMITED,
     DISCUSSION_FLOOD_SECONDS=0,

@@ -75,7 +75,7 @@ def production_env(workdir: Path, port: int, akismet_url: str) -> dict[str, str]
         "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",  # no SMTP server on this machine
         "LINKBACK_SEND_ON_PUBLISH": "false",  # the generated posts link to example.org: no internet here
         "AKISMET_API_KEY": "bench-local-akismet",
-        "BENCH_AKISMET_URL": akismet_url,
+        "AKISMET_API_URL": akismet_url,
         "DISCUSSION_FLOOD_SECONDS": "0",  # every benchmark comment comes from 127.0.0.1
         "LOG_LEVEL": "ERROR",
     }
@@ -98,7 +98,7 @@ def app(env: dict, port: int, logs: Path) -> Iterator[str]:
 
     Their output goes to `logs` (gunicorn.log, worker.log), so the progress lines stay readable."""
     gunicorn = [sys.executable, "-m", "gunicorn", "--pythonpath", "site", "config.wsgi", "--workers", WORKERS]
-    gunicorn += ["--bind", f"127.0.0.1:{port}", "--log-level", "warning", "-c", "python:bench.local_akismet"]
+    gunicorn += ["--bind", f"127.0.0.1:{port}", "--log-level", "warning"]
     worker = [sys.executable, "manage.py", "task_worker"]
     with open(logs / "gunicorn.log", "a") as app_log, open(logs / "worker.log", "a") as worker_log:
         processes = [

@@ -20,6 +20,7 @@ from wagtail.snippets.models import register_snippet
 from discussion.models import DiscussionMixin
 
 from .blocks import BodyBlock
+from .forms import PostForm
 
 
 @register_snippet
@@ -135,6 +136,8 @@ class BlogIndexPage(RoutablePageMixin, Page):
 class BlogPage(DiscussionMixin, Page):
     """A post. Its body is a StreamField; its responses live in the discussion app."""
 
+    search_kind = "Post"  # the label on a search result
+
     date = models.DateTimeField("publish date", default=timezone.now, db_index=True)
     authors = ParentalManyToManyField("blog.Author", blank=True, related_name="posts")
     categories = ParentalManyToManyField("blog.Category", blank=True, related_name="posts")
@@ -188,6 +191,7 @@ class BlogPage(DiscussionMixin, Page):
     search_fields = Page.search_fields + [index.SearchField("intro"), index.SearchField("body")]
     parent_page_types = ["blog.BlogIndexPage"]
     subpage_types: list[str] = []
+    base_form_class = PostForm
 
     exclude_fields_in_copy = ["guid"]
 

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.template.response import TemplateResponse
+from wagtail.models import Page
 
 from .listing import ARCHIVES
 from .models import BlogIndexPage
@@ -67,13 +68,20 @@ def term_index(request, index: BlogIndexPage, kind: str):
 
 
 def search(request, index: BlogIndexPage):
+    """Posts, episodes and pages under the blog, best match first."""
     query = request.GET.get("q", "").strip()[:200]
-    posts = index.posts().search(query) if query else index.posts().none()
-    return listing(
+    pages = Page.objects.live().public().descendant_of(index).specific()
+    results = pages.search(query) if query else pages.none()
+    paginator = Paginator(results, settings.BLOG_POSTS_PER_PAGE)
+    return TemplateResponse(
         request,
-        index,
-        posts,
-        heading=f"Search results for “{query}”" if query else "Search",
-        search_query=query,
-        is_search=True,
+        "blog/search_results.html",
+        {
+            "page": index,
+            "self": index,
+            "results": paginator.get_page(request.GET.get("page")),
+            "heading": f"Search results for “{query}”" if query else "Search",
+            "search_query": query,
+            "is_search": True,
+        },
     )

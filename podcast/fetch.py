@@ -1,9 +1,9 @@
 """Fetch what an import needs (the feed, chapters, transcripts, media) only from where it is safe to.
 
-Everything goes through the linkbacks app's guard: http(s) only, public addresses unless
-LINKBACK_ALLOWED_NETWORKS lets a network through, bounded redirects, size caps and deadlines.
-Documents use its `request()` as they are; media is too big to buffer and too slow for the
-5-second deadline, so it streams into a temporary file with a longer deadline.
+Everything goes through safefetch: http(s) only, public addresses unless SAFEFETCH_ALLOWED_NETWORKS
+lets a network through, bounded redirects, size caps and deadlines. Documents are read whole; media
+is too big to buffer and too slow for the 5-second deadline, so it streams into a temporary file
+with a longer deadline.
 """
 
 import tempfile
@@ -11,8 +11,9 @@ from typing import Protocol
 
 from django.core.files import File
 
-from linkbacks import fetch as guarded
+from safefetch import fetch
 
+AGENT = fetch.UserAgent("Backchannel-Podcast-Import/1.0", "importing a podcast feed and its media")
 MEDIA_DEADLINE_SECONDS = 30 * 60
 
 
@@ -31,29 +32,23 @@ class GuardedFetcher:
 
     def document(self, url: str, max_bytes: int) -> bytes:
         try:
-            fetched = guarded.request("GET", url, headers={"Accept": "*/*"}, max_bytes=max_bytes)
-        except guarded.FetchError as error:
+            return fetch.get(url, agent=AGENT, headers={"Accept": "*/*"}, max_bytes=max_bytes).content
+        except fetch.FetchError as error:
             raise FetchFailed(str(error)) from None
-        if not 200 <= fetched.status < 300:
-            raise FetchFailed(f"{url} answered with HTTP {fetched.status}.")
-        return fetched.content
 
     def media(self, url: str, max_bytes: int) -> File:
         target = tempfile.TemporaryFile()  # noqa: SIM115 (handed to the caller, closed here on failure)
         try:
-            fetched = guarded.request(
-                "GET",
+            fetch.get(
                 url,
+                agent=AGENT,
                 headers={"Accept": "*/*"},
                 max_bytes=max_bytes,
                 deadline_seconds=MEDIA_DEADLINE_SECONDS,
                 sink=target,
             )
-        except guarded.FetchError as error:
+        except fetch.FetchError as error:
             target.close()
             raise FetchFailed(str(error)) from None
-        if not 200 <= fetched.status < 300:
-            target.close()
-            raise FetchFailed(f"{url} answered with HTTP {fetched.status}.")
         target.seek(0)
         return File(target)

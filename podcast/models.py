@@ -145,6 +145,8 @@ class Person(models.Model):
 class PodcastPage(PublishChecksMixin, RoutablePageMixin, Page):
     """A show. Its feed lives at `feed/` below the show page."""
 
+    search_kind = "Show"  # the label on a search result
+
     class ShowType(models.TextChoices):
         EPISODIC = "episodic", "Episodic (newest first)"
         SERIAL = "serial", "Serial (oldest first, numbered)"
@@ -373,6 +375,8 @@ class ShowText(Orderable):
 
 class EpisodePage(PublishChecksMixin, DiscussionMixin, RoutablePageMixin, Page):
     """An episode: show notes readers can comment on, and the media apps download."""
+
+    search_kind = "Episode"
 
     class EpisodeType(models.TextChoices):
         FULL = "full", "Full"

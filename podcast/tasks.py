@@ -13,5 +13,4 @@ def ping_websub_hubs(show_id: int) -> list[str]:
     show = PodcastPage.objects.live().filter(pk=show_id).first()
     if show is None or not settings.PODCAST_WEBSUB_HUBS:
         return []
-    with websub.make_client() as client:
-        return websub.publish(show.feed_url(), settings.PODCAST_WEBSUB_HUBS, client)
+    return websub.publish(show.feed_url(), settings.PODCAST_WEBSUB_HUBS)

@@ -1,40 +1,34 @@
 """WebSub publish pings: tell the configured hubs the show's feed changed, so apps update in seconds.
 
-Hubs come from settings (PODCAST_WEBSUB_HUBS), not from strangers, so a plain client is enough;
-it still ignores proxy variables and gives each hub a short timeout.
+Hubs come from settings (PODCAST_WEBSUB_HUBS), not from strangers, but the ping still goes through
+safefetch like every outbound request: its deadline bounds a hub that never answers, and a hub on a
+private network must be listed in SAFEFETCH_ALLOWED_NETWORKS.
 """
 
 import logging
 
-import httpx
-from django.conf import settings
+from safefetch import fetch
 
 logger = logging.getLogger(__name__)
-TIMEOUT_SECONDS = 5.0
+AGENT = fetch.UserAgent("Backchannel-WebSub/1.0", "notifying a WebSub hub that a feed changed")
 
 
 class PingFailed(Exception):
     """At least one hub did not accept the ping; the message names each hub and why."""
 
 
-def make_client() -> httpx.Client:
-    user_agent = f"Backchannel-WebSub/1.0 (+{settings.SITE_URL})"
-    return httpx.Client(timeout=TIMEOUT_SECONDS, trust_env=False, headers={"User-Agent": user_agent})
-
-
-def publish(feed_url: str, hubs: list[str], client: httpx.Client) -> list[str]:
+def publish(feed_url: str, hubs: list[str]) -> list[str]:
     """POST `hub.mode=publish&hub.url=FEED` (form-encoded) to every hub; return the hubs that accepted it."""
     accepted, failures = [], []
     for hub in hubs:
         try:
-            response = client.post(hub, data={"hub.mode": "publish", "hub.url": feed_url})
-        except httpx.HTTPError as error:
+            fetch.post(hub, agent=AGENT, data={"hub.mode": "publish", "hub.url": feed_url}, headers={"Accept": "*/*"})
+        except fetch.BadStatus as error:
+            failures.append(f"{hub}: HTTP {error.status}")
+        except fetch.FetchError as error:
             failures.append(f"{hub}: {error}")
-            continue
-        if 200 <= response.status_code < 300:
-            accepted.append(hub)
         else:
-            failures.append(f"{hub}: HTTP {response.status_code}")
+            accepted.append(hub)
     if failures:
         logger.warning("WebSub ping for %s failed: %s", feed_url, "; ".join(failures))
         raise PingFailed("; ".join(failures))

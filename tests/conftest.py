@@ -3,6 +3,7 @@ from django.core.cache import caches
 
 from config.caches import DatabaseCache
 from tests.builders import make_author, make_blog_index, make_post
+from tests.web import Web
 
 pytest_plugins = ["tests.browser"]
 
@@ -26,6 +27,13 @@ def fresh_limits(request, django_db_blocker):
     elif transactional:
         with django_db_blocker.unblock():
             limits.clear()
+
+
+@pytest.fixture
+def web():
+    """A tiny web on 127.0.0.1 (pages, redirects, slow and huge answers), stopped after the test."""
+    with Web() as server:
+        yield server
 
 
 @pytest.fixture

@@ -32,6 +32,14 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.") from None
 
 
+def env_float(name: str, default: float) -> float:
+    value = os.environ.get(name, "")
+    try:
+        return float(value) if value else default
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a number, not {value!r}.") from None
+
+
 def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
@@ -56,8 +64,10 @@ INSTALLED_APPS = [
     "podcast",
     "demo",
     "linkbacks",
+    "safefetch",
     "discussion",
     "wordpress",
+    "editor",
     "worker",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -237,6 +247,8 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# Admin avatars from the uploaded picture or Wagtail's default, never a third-party image request.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
 # Services used by later features.
 AKISMET_API_KEY = os.environ.get("AKISMET_API_KEY", "")
@@ -262,12 +274,19 @@ DISCUSSION_HOLD_WITHOUT_AKISMET = env_bool("DISCUSSION_HOLD_WITHOUT_AKISMET", Tr
 DISCUSSION_RECHECK_DAYS = env_int("DISCUSSION_RECHECK_DAYS", 15)
 DISCUSSION_MODERATION_LINK_DAYS = env_int("DISCUSSION_MODERATION_LINK_DAYS", 3)
 
-# Linkbacks fetch only public addresses; these CIDRs are let through too (tests, local demos: 127.0.0.0/8).
-LINKBACK_ALLOWED_NETWORKS = env_list("LINKBACK_ALLOWED_NETWORKS", "")
-LINKBACK_FETCH_TIMEOUT = float(os.environ.get("LINKBACK_FETCH_TIMEOUT", "3.0"))  # seconds per network operation
-LINKBACK_FETCH_DEADLINE = float(os.environ.get("LINKBACK_FETCH_DEADLINE", "5.0"))  # seconds for a whole fetch
-LINKBACK_FETCH_MAX_BYTES = env_int("LINKBACK_FETCH_MAX_BYTES", 1_000_000)
-LINKBACK_FETCH_MAX_REDIRECTS = env_int("LINKBACK_FETCH_MAX_REDIRECTS", 5)
+
+# Outbound HTTP (safefetch): only public addresses, plus these CIDRs (tests, local demos: 127.0.0.0/8).
+# The LINKBACK_* names are the older spellings, still read when the SAFEFETCH_* one is not set.
+def env_name(name: str, alias: str) -> str:
+    """The variable to read: ``name``, unless only its older spelling ``alias`` is set."""
+    return alias if not os.environ.get(name) and os.environ.get(alias) else name
+
+
+SAFEFETCH_ALLOWED_NETWORKS = env_list(env_name("SAFEFETCH_ALLOWED_NETWORKS", "LINKBACK_ALLOWED_NETWORKS"), "")
+SAFEFETCH_TIMEOUT = env_float(env_name("SAFEFETCH_TIMEOUT", "LINKBACK_FETCH_TIMEOUT"), 3.0)  # seconds per operation
+SAFEFETCH_DEADLINE = env_float(env_name("SAFEFETCH_DEADLINE", "LINKBACK_FETCH_DEADLINE"), 5.0)  # seconds, whole fetch
+SAFEFETCH_MAX_BYTES = env_int(env_name("SAFEFETCH_MAX_BYTES", "LINKBACK_FETCH_MAX_BYTES"), 1_000_000)
+SAFEFETCH_MAX_REDIRECTS = env_int(env_name("SAFEFETCH_MAX_REDIRECTS", "LINKBACK_FETCH_MAX_REDIRECTS"), 5)
 LINKBACK_RATE_PER_IP = os.environ.get("LINKBACK_RATE_PER_IP", "20/60")  # attempts / seconds
 LINKBACK_RATE_PER_SOURCE_HOST = os.environ.get("LINKBACK_RATE_PER_SOURCE_HOST", "10/60")
 LINKBACK_SEND_ON_PUBLISH = env_bool("LINKBACK_SEND_ON_PUBLISH", True)

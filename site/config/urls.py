@@ -12,6 +12,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("discussion/", include("discussion.urls")),
+    path("", include("wordpress.urls")),  # <post>/comment-page-N/, an old permalink's trackback/ (to linkbacks')
     path("", include("linkbacks.urls")),  # /xmlrpc/, /webmention/, <page>/trackback/
     path("robots.txt", TemplateView.as_view(template_name="robots.txt", content_type="text/plain"), name="robots"),
 ]

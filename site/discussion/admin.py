@@ -1,8 +1,10 @@
 """Admin pieces for the moderation queue: the edit form, the history panel and the bulk actions."""
 
+from django.core.exceptions import PermissionDenied
 from django.utils.text import Truncator
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList, Panel
+from wagtail.snippets.bulk_actions.delete import DeleteBulkAction
 from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
 
 from . import moderation
@@ -76,7 +78,21 @@ edit_handler = ObjectList(
 )
 
 
-class ModerateBulkAction(SnippetBulkAction):
+class ModeratorsOnly:
+    """For admin views Wagtail opens to any admin user (choosers, bulk actions, which name the objects
+    they are given): responses, spam and pending included, are for moderators only."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.has_perm(moderation.MODERATE_PERMISSION):
+            raise PermissionDenied("Only moderators may see responses.")
+        return super().dispatch(request, *args, **kwargs)
+
+
+class DeleteResponsesBulkAction(ModeratorsOnly, DeleteBulkAction):
+    models = [Response]
+
+
+class ModerateBulkAction(ModeratorsOnly, SnippetBulkAction):
     """Base for approve / spam / not spam / trash on selected responses."""
 
     models = [Response]

@@ -1,6 +1,7 @@
 """Responses to pages: reader comments and linkbacks (pingback, trackback, webmention) in one model."""
 
 import hashlib
+import re
 from datetime import timedelta
 
 from django.conf import settings
@@ -157,6 +158,13 @@ class Response(models.Model):
     @property
     def anchor(self) -> str:
         return f"response-{self.pk}"
+
+    @property
+    def imported_anchor(self) -> str:
+        """The fragment old links use for an imported response: ``import_key`` ends with the id it had
+        there (``…:150``), which WordPress links as ``#comment-150``; empty for responses made here."""
+        found = re.fullmatch(r".+:(\d+)", self.import_key)
+        return f"comment-{found[1]}" if found else ""
 
 
 class ResponseEvent(models.Model):

@@ -8,14 +8,19 @@ from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views import chooser
+from wagtail.snippets.views.chooser import SnippetChooserViewSet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from . import admin
+from . import admin, moderation
 from .models import Response
 
 
 class PendingCountMenuItem(MenuItem):
     """ "Responses (3)": moderators see at a glance that something waits for them."""
+
+    def is_shown(self, request):
+        return request.user.has_perm(moderation.MODERATE_PERMISSION)
 
     def render_component(self, request):
         pending = Response.objects.filter(status=Response.Status.PENDING).count()
@@ -25,13 +30,49 @@ class PendingCountMenuItem(MenuItem):
 
 
 class ResponsePermissionPolicy(ModelPermissionPolicy):
-    """Responses arrive through the site, linkbacks or an import; in the admin they are moderated, not written."""
+    """Responses arrive through the site, linkbacks or an import; in the admin they are moderated, not
+    written. Every view of them (the queue, spam and pending included) needs the moderation permission
+    on top of its own: "view" or "delete" alone shows nothing."""
 
     def user_has_permission(self, user, action):
-        return action != "add" and super().user_has_permission(user, action)
+        return (
+            action != "add"
+            and user.has_perm(moderation.MODERATE_PERMISSION)
+            and super().user_has_permission(user, action)
+        )
 
     def users_with_any_permission(self, actions):
-        return super().users_with_any_permission([action for action in actions if action != "add"])
+        moderators = super().users_with_permission("change")
+        allowed = super().users_with_any_permission([action for action in actions if action != "add"])
+        return allowed.filter(pk__in=moderators.values("pk"))
+
+
+class ChooseView(admin.ModeratorsOnly, chooser.ChooseView):
+    pass
+
+
+class ChooseResultsView(admin.ModeratorsOnly, chooser.ChooseResultsView):
+    pass
+
+
+class ChosenView(admin.ModeratorsOnly, chooser.SnippetChosenView):
+    pass
+
+
+class ChosenMultipleView(admin.ModeratorsOnly, chooser.SnippetChosenMultipleView):
+    pass
+
+
+class CreateView(admin.ModeratorsOnly, chooser.SnippetCreateView):
+    pass
+
+
+class ResponseChooserViewSet(SnippetChooserViewSet):
+    choose_view_class = ChooseView
+    choose_results_view_class = ChooseResultsView
+    chosen_view_class = ChosenView
+    chosen_multiple_view_class = ChosenMultipleView
+    create_view_class = CreateView
 
 
 register_permission_policy(Response, ResponsePermissionPolicy(Response))
@@ -39,6 +80,7 @@ register_permission_policy(Response, ResponsePermissionPolicy(Response))
 
 class ResponseViewSet(SnippetViewSet):
     model = Response
+    chooser_viewset_class = ResponseChooserViewSet
     icon = "comment"
     menu_label = "Responses"
     menu_name = "responses"
@@ -74,3 +116,5 @@ register_snippet(ResponseViewSet)
 
 for action in (admin.ApproveBulkAction, admin.SpamBulkAction, admin.NotSpamBulkAction, admin.TrashBulkAction):
     hooks.register("register_bulk_action", action)
+# After wagtail.snippets' own delete action (this app is listed before it), so this one is used for responses.
+hooks.register("register_bulk_action", admin.DeleteResponsesBulkAction, order=1)

@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from django.core import checks
 
 
 class LinkbacksConfig(AppConfig):
@@ -15,17 +14,3 @@ class LinkbacksConfig(AppConfig):
 
         defusedxml.xmlrpc.monkey_patch()
         register_signal_handlers()
-        checks.register(check_allowed_networks)
-
-
-def check_allowed_networks(app_configs, **kwargs):
-    """Fail at startup, not at the first linkback, when LINKBACK_ALLOWED_NETWORKS is not a list of CIDRs."""
-    from django.core.exceptions import ImproperlyConfigured
-
-    from .fetch import allowed_networks
-
-    try:
-        allowed_networks()
-    except ImproperlyConfigured as error:
-        return [checks.Error(str(error), id="linkbacks.E001")]
-    return []

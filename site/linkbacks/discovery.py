@@ -15,10 +15,11 @@ from urllib.parse import urljoin
 import httpx
 from selectolax.lexbor import LexborHTMLParser
 
-from . import fetch
+from safefetch import fetch
 
 WEBMENTION = "webmention"
 PINGBACK = "pingback"
+AGENT = fetch.UserAgent("Backchannel-Linkbacks/1.0", "sending a pingback or webmention")
 
 _LINK_VALUE = re.compile(r"<([^>]*)>\s*((?:;\s*[^;,]*)*)")
 _REL_PARAM = re.compile(r';\s*rel\s*=\s*(?:"([^"]*)"|([^\s;,"]+))', re.IGNORECASE)
@@ -77,7 +78,5 @@ def discover(target_url: str) -> Endpoint | None:
     """Fetch ``target_url`` (guarded, redirects followed) and find its linkback endpoint.
 
     Raises ``fetch.FetchError`` when the page cannot be fetched; None when it takes no linkbacks."""
-    page = fetch.request("GET", target_url, read_non_html=False)
-    if not 200 <= page.status < 300:
-        raise fetch.UpstreamError(f"{target_url} answered with HTTP {page.status}.")
+    page = fetch.get(target_url, agent=AGENT, read_non_html=False)
     return find_endpoint(page.url, page.headers, page.text if page.is_html else None)

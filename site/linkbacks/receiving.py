@@ -7,6 +7,7 @@ terms with the same meaning.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -15,8 +16,12 @@ from wagtail.models import Page, Site
 
 from discussion import limits, moderation
 from discussion.models import DiscussionMixin, Response
+from safefetch import fetch
 
-from . import excerpt, fetch
+from . import excerpt
+
+logger = logging.getLogger(__name__)
+VERIFYING = fetch.UserAgent("Backchannel-Linkbacks/1.0", "verifying a pingback, trackback or webmention")
 
 
 class LinkbackError(Exception):
@@ -70,15 +75,19 @@ class UpstreamError(LinkbackError):
 
 _FETCH_ERRORS: dict[type[fetch.FetchError], type[LinkbackError]] = {
     fetch.InvalidURL: SourceMissing,
-    fetch.Unreachable: SourceMissing,
     fetch.SourceMissing: SourceMissing,
-    fetch.BlockedAddress: AccessDenied,
     fetch.NotHTML: NoLink,
     fetch.UpstreamError: UpstreamError,
 }
 
 
 def from_fetch_error(error: fetch.FetchError) -> LinkbackError:
+    """The sender's answer. A failure before the source answered in HTTP (refused address, no such
+    host, closed port, not an HTTP service, timeout) is one fault with one text whatever happened, so
+    faults cannot map our network or scan ports; the detail goes to the log."""
+    if error.opaque:
+        logger.info("Linkback source could not be fetched: %s", error)
+        return SourceMissing(error.public("The source"))
     for fetch_type, linkback_type in _FETCH_ERRORS.items():
         if isinstance(error, fetch_type):
             return linkback_type(str(error))
@@ -182,7 +191,7 @@ class Verified:
 def verify(source_url: str, target_url: str) -> Verified:
     """Fetch the source (guarded) and confirm it links to the target; title and excerpt come along."""
     try:
-        page = fetch.fetch_html(source_url)
+        page = fetch.get(source_url, agent=VERIFYING, require_html=True)
     except fetch.FetchError as error:
         raise from_fetch_error(error) from None
     html = page.text

@@ -22,8 +22,9 @@ from wagtail.rich_text import expand_db_html
 
 from discussion import moderation
 from discussion.models import Response
+from safefetch import fetch
 
-from . import discovery, excerpt, fetch, receiving
+from . import discovery, excerpt, receiving
 from .models import OutgoingLinkback
 
 logger = logging.getLogger(__name__)
@@ -192,6 +193,7 @@ def _send_webmention(outgoing: OutgoingLinkback, endpoint: str, source: str) -> 
         "POST",
         endpoint,
         data={"source": source, "target": outgoing.target_url},
+        agent=discovery.AGENT,
         headers={"Accept": "*/*"},
         max_bytes=ANSWER_BYTES,
     )
@@ -211,6 +213,7 @@ def _send_pingback(outgoing: OutgoingLinkback, endpoint: str, source: str) -> Ou
         "POST",
         endpoint,
         content=call,
+        agent=discovery.AGENT,
         headers={"Content-Type": "text/xml", "Accept": "text/xml"},
         max_bytes=ANSWER_BYTES,
     )

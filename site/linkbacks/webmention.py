@@ -15,8 +15,9 @@ from django.db import transaction
 
 from discussion import moderation, text
 from discussion.models import Response
+from safefetch import fetch
 
-from . import excerpt, fetch, receiving
+from . import excerpt, receiving
 from .models import IncomingWebmention
 
 CONTENT_MAX = 600  # an h-entry's content up to this length is shown as is (a reply); longer: the excerpt

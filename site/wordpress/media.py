@@ -1,8 +1,8 @@
 """WordPress attachments → Wagtail images and documents, downloaded, and their old attachment pages.
 
-The export names the files by URL; fetching them goes through the linkbacks app's guarded
-fetch (http/https only, public addresses unless LINKBACK_ALLOWED_NETWORKS allows more, size and
-time limits), because an export file is input from elsewhere just like a pingback source.
+The export names the files by URL; fetching them goes through safefetch (http/https only, public
+addresses unless SAFEFETCH_ALLOWED_NETWORKS allows more, size and time limits), because an export
+file is input from elsewhere just like a pingback source.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from PIL import UnidentifiedImageError
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 
-from linkbacks import fetch
+from safefetch import fetch
 
 from .redirects import path_of
 from .values import fingerprint, numeric_id, plain
@@ -32,6 +32,7 @@ from .wxr import WPItem
 if TYPE_CHECKING:
     from .importer import Importer
 
+AGENT = fetch.UserAgent("Backchannel-WordPress-Import/1.0", "importing the attachments of a WordPress export")
 MAX_BYTES = 50 * 1024 * 1024
 DEADLINE_SECONDS = 5 * 60  # a large attachment on a slow old host still arrives
 
@@ -59,13 +60,11 @@ def image_key(url: str) -> str:
 
 def download(url: str) -> bytes:
     try:
-        response = fetch.request(
-            "GET", url, headers={"Accept": "*/*"}, max_bytes=MAX_BYTES, deadline_seconds=DEADLINE_SECONDS
+        response = fetch.get(
+            url, agent=AGENT, headers={"Accept": "*/*"}, max_bytes=MAX_BYTES, deadline_seconds=DEADLINE_SECONDS
         )
     except fetch.FetchError as exc:
         raise MediaError(str(exc)) from None
-    if not 200 <= response.status < 300:
-        raise MediaError(f"{url} answered with HTTP {response.status}.")
     if not response.content:
         raise MediaError(f"{url} is empty.")
     return response.content

@@ -53,6 +53,8 @@ class ImportedObject(models.Model):
 class StandardPage(DiscussionMixin, Page):
     """A WordPress page (About, Contact): content in the page tree, without a date, authors or terms."""
 
+    search_kind = "Page"
+
     body = StreamField(BodyBlock(), blank=True)
 
     content_panels = Page.content_panels + [FieldPanel("body")]

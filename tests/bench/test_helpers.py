@@ -45,10 +45,10 @@ def test_the_comment_form_is_read_from_a_real_post_page(client, post):
     assert inputs["homepage"] == "", "the honeypot goes back empty"
 
 
-def test_akismet_is_answered_by_the_local_server_through_the_real_client(settings, monkeypatch):
+def test_akismet_is_answered_by_the_local_server_through_the_real_client(settings):
     settings.AKISMET_API_KEY = "bench"
     with local_akismet.serve() as base:
-        monkeypatch.setattr(akismet, "transport", local_akismet.LocalAkismetTransport(base))
+        settings.AKISMET_API_URL = base
         verdict, note = akismet.check({"user_ip": "127.0.0.1", "comment_content": "Hello"})
     assert verdict == akismet.Verdict.HAM, note
 

@@ -93,3 +93,23 @@ def test_term_indexes_list_terms_in_use_with_counts(client, blog_index, django_a
     assert '<a href="/author/grace-hopper/">Grace Hopper</a>' in client.get("/author/").content.decode()
     for url in ("/tag/rss/", "/category/news/", "/author/grace-hopper/"):
         assert client.get(url).status_code == 200
+
+
+@pytest.mark.django_db
+def test_search_finds_posts_episodes_and_pages(client, blog_index):
+    from tests.podcast.builders import make_episode, make_show
+    from wordpress.models import StandardPage
+
+    make_post(blog_index, "A post about zeppelins")
+    make_episode(make_show(blog_index), "Zeppelins, the episode")
+    blog_index.add_child(instance=StandardPage(title="About zeppelins", slug="about"))
+    make_post(blog_index, "Unrelated")
+    html = client.get("/search/", {"q": "zeppelins"}).content.decode()
+    for title, kind in (
+        ("A post about zeppelins", "Post"),
+        ("Zeppelins, the episode", "Episode"),
+        ("About zeppelins", "Page"),
+    ):
+        card = html.split(f">{title}</a>")[0].rsplit('<article class="post-card search-result">', 1)[1]
+        assert f'<p class="result-kind">{kind}</p>' in card
+    assert "Unrelated" not in html

@@ -3,22 +3,14 @@ import xmlrpc.client
 import pytest
 from django.core.cache import cache
 
-from tests.linkbacks.server import Web
-
-
-@pytest.fixture
-def web():
-    with Web() as server:
-        yield server
-
 
 @pytest.fixture(autouse=True)
 def fast_fetch(settings):
     """Short limits so hostile sources fail in a second or two; fresh rate-limit counters per test."""
-    settings.LINKBACK_ALLOWED_NETWORKS = ["127.0.0.0/8"]
-    settings.LINKBACK_FETCH_TIMEOUT = 1.0
-    settings.LINKBACK_FETCH_DEADLINE = 1.0
-    settings.LINKBACK_FETCH_MAX_BYTES = 100_000
+    settings.SAFEFETCH_ALLOWED_NETWORKS = ["127.0.0.0/8"]
+    settings.SAFEFETCH_TIMEOUT = 1.0
+    settings.SAFEFETCH_DEADLINE = 1.0
+    settings.SAFEFETCH_MAX_BYTES = 100_000
     cache.clear()
     yield settings
     cache.clear()

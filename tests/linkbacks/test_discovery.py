@@ -2,8 +2,9 @@
 
 import pytest
 
-from linkbacks import discovery, fetch
+from linkbacks import discovery
 from linkbacks.discovery import PINGBACK, WEBMENTION, Endpoint, find_endpoint
+from safefetch import fetch
 
 pytestmark = pytest.mark.usefixtures("fast_fetch")
 

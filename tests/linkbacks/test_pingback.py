@@ -1,5 +1,6 @@
 """pingback.ping end to end: xmlrpc.client against /xmlrpc/, sources served from 127.0.0.1."""
 
+import logging
 import xmlrpc.client
 
 import pytest
@@ -7,6 +8,7 @@ import pytest
 from discussion.models import Response
 from tests.builders import make_post
 from tests.linkbacks.conftest import linking_page
+from tests.web import closed_port, non_http_service
 
 pytestmark = pytest.mark.django_db
 
@@ -44,9 +46,11 @@ def test_missing_source_faults_0x10(rpc, web, post, path):
     assert code == 0x10 and "does not exist" in message
 
 
-def test_unresolvable_source_faults_0x10(rpc, post):
-    code, message = fault_of(lambda: rpc.pingback.ping("http://no-such-host.invalid/post", post.full_url))
-    assert code == 0x10 and "could not be found" in message
+def test_unresolvable_source_faults_0x10(rpc, post, caplog):
+    caplog.set_level(logging.INFO, logger="linkbacks")
+    fault = fault_of(lambda: rpc.pingback.ping("http://no-such-host.invalid/post", post.full_url))
+    assert fault == (0x10, "The source could not be fetched.")
+    assert "could not be found" in caplog.text
 
 
 def test_invalid_source_url_faults_0x10(rpc, post):
@@ -94,15 +98,25 @@ def test_second_pingback_from_same_source_faults_0x30(rpc, web, post):
 
 
 @pytest.mark.parametrize("address", ["http://10.0.0.1/post", "http://169.254.169.254/latest/", "http://[::1]/x"])
-def test_private_source_faults_0x31_and_stores_nothing(rpc, post, address):
-    code, message = fault_of(lambda: rpc.pingback.ping(address, post.full_url))
-    assert code == 0x31 and "not a public internet address" in message
+def test_private_source_faults_0x10_without_naming_an_address_and_stores_nothing(rpc, post, address, caplog):
+    caplog.set_level(logging.INFO, logger="linkbacks")
+    assert fault_of(lambda: rpc.pingback.ping(address, post.full_url)) == (0x10, "The source could not be fetched.")
     assert not Response.objects.exists()
+    assert "not a public internet address" in caplog.text  # the detail is for the log
 
 
-def test_source_redirecting_to_private_address_faults_0x31(rpc, web, post):
+def test_source_redirecting_to_private_address_faults_0x10_without_naming_it(rpc, web, post):
     source = web.redirect("/hop", "http://169.254.169.254/latest/meta-data/")
-    assert fault_of(lambda: rpc.pingback.ping(source, post.full_url))[0] == 0x31
+    assert fault_of(lambda: rpc.pingback.ping(source, post.full_url)) == (0x10, "The source could not be fetched.")
+
+
+def test_a_closed_port_and_a_service_that_is_not_http_fault_alike(rpc, post):
+    with non_http_service() as ssh:
+        faults = {
+            fault_of(lambda port=port: rpc.pingback.ping(f"http://127.0.0.1:{port}/post", post.full_url))
+            for port in (closed_port(), ssh)
+        }
+    assert faults == {(0x10, "The source could not be fetched.")}
 
 
 def test_failing_source_server_faults_0x32(rpc, web, post):
@@ -114,7 +128,7 @@ def test_failing_source_server_faults_0x32(rpc, web, post):
 def test_slow_source_faults_0x32_quickly(rpc, web, post):
     import time
 
-    from tests.linkbacks.server import Route, trickle
+    from tests.web import Route, trickle
 
     source = web.raw("/slow", Route(headers=[("Content-Type", "text/html")], writer=trickle))
     started = time.monotonic()
@@ -233,12 +247,12 @@ def test_source_whose_dns_hangs_faults_0x10_at_the_deadline(rpc, post, monkeypat
         code, message = fault_of(lambda: rpc.pingback.ping("http://slow-dns.example/post", post.full_url))
     finally:
         release.set()
-    assert code == 0x10 and "could not be resolved within" in message
+    assert (code, message) == (0x10, "The source could not be fetched.")
     assert time.monotonic() - started < 2.0
     assert not Response.objects.exists()
 
 
-def test_public_name_resolving_to_a_private_address_faults_0x31(rpc, post, monkeypatch):
+def test_public_name_resolving_to_a_private_address_faults_0x10_without_naming_it(rpc, post, monkeypatch, caplog):
     import socket
 
     real = socket.getaddrinfo
@@ -249,6 +263,8 @@ def test_public_name_resolving_to_a_private_address_faults_0x31(rpc, post, monke
         return real(host, port, *args, **kwargs)
 
     monkeypatch.setattr(socket, "getaddrinfo", rebinding)
+    caplog.set_level(logging.INFO, logger="linkbacks")
     code, message = fault_of(lambda: rpc.pingback.ping("http://www.innocent.example/post", post.full_url))
-    assert code == 0x31 and "192.168.1.1" in message
+    assert (code, message) == (0x10, "The source could not be fetched.")
+    assert "192.168.1.1" in caplog.text, "the address is for our log only"
     assert not Response.objects.exists()

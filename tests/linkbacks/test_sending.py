@@ -11,7 +11,7 @@ from discussion.models import Response
 from linkbacks import sending, tasks
 from linkbacks.models import OutgoingLinkback
 from tests.builders import make_post
-from tests.linkbacks.server import Route
+from tests.web import Route
 
 pytestmark = pytest.mark.django_db
 Status = OutgoingLinkback.Status

@@ -6,6 +6,7 @@ from defusedxml import ElementTree
 from discussion.models import Response
 from tests.builders import make_post
 from tests.linkbacks.conftest import linking_page
+from tests.web import closed_port, non_http_service
 
 pytestmark = pytest.mark.django_db
 
@@ -81,10 +82,19 @@ def test_closed_page_refuses_trackbacks(client, web, blog_index):
     assert web.hits == []
 
 
-def test_private_source_is_refused(client, post):
+def test_private_source_is_refused_without_naming_an_address(client, post):
     response = trackback(client, post, url="http://169.254.169.254/latest/meta-data/")
-    assert response.status_code == 403
-    assert "not a public internet address" in reply(response)[1]
+    assert response.status_code == 400
+    assert reply(response) == ("1", "The source could not be fetched.")
+
+
+def test_a_closed_port_and_a_service_that_is_not_http_get_the_same_reply(client, post):
+    with non_http_service() as ssh:
+        replies = set()
+        for port in (closed_port(), ssh):
+            response = trackback(client, post, url=f"http://127.0.0.1:{port}/post")
+            replies.add((response.status_code, reply(response)))
+    assert replies == {(400, ("1", "The source could not be fetched."))}
 
 
 def test_latin1_charset_is_decoded(client, web, post):

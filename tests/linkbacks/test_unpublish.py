@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from linkbacks.models import OutgoingLinkback
 from tests.builders import make_post
-from tests.linkbacks.server import Route
+from tests.web import Route
 
 pytestmark = pytest.mark.django_db
 Status = OutgoingLinkback.Status

@@ -8,6 +8,7 @@ from discussion.models import Response
 from linkbacks.models import IncomingWebmention
 from tests.builders import make_post
 from tests.linkbacks.conftest import linking_page
+from tests.web import closed_port, non_http_service
 
 pytestmark = pytest.mark.django_db
 
@@ -97,8 +98,18 @@ def test_source_without_link_is_rejected_and_nothing_is_stored(client, web, post
 def test_private_source_is_rejected_by_verification(client, post, source):
     response = mention(client, source, post.full_url)
     body = client.get(status_url(response)).content.decode()
-    assert "not a public internet address" in body
+    assert "Rejected" in body and "The source could not be fetched." in body
+    assert "not a public internet address" not in body
     assert not Response.objects.exists()
+
+
+def test_a_closed_port_and_a_service_that_is_not_http_read_alike_on_the_status_page(client, post):
+    with non_http_service() as ssh:
+        sources = [f"http://127.0.0.1:{closed_port()}/note", f"http://127.0.0.1:{ssh}/note"]
+        pages = [client.get(status_url(mention(client, source, post.full_url))).content.decode() for source in sources]
+    details = [re.search(r"<dt>Details</dt><dd>(.*?)</dd>", page).group(1) for page in pages]
+    assert details == ["The source could not be fetched."] * 2
+    assert [row.message for row in IncomingWebmention.objects.order_by("pk")] == details
 
 
 @pytest.mark.parametrize(
@@ -153,7 +164,7 @@ def test_unknown_status_token_is_404(client, blog_index):
 def test_slow_trickling_source_is_rejected_quickly(client, web, post):
     import time
 
-    from tests.linkbacks.server import Route, trickle
+    from tests.web import Route, trickle
 
     source = web.raw("/slow", Route(headers=[("Content-Type", "text/html")], writer=trickle))
     started = time.monotonic()
@@ -167,5 +178,5 @@ def test_slow_trickling_source_is_rejected_quickly(client, web, post):
 def test_source_redirecting_to_a_private_address_is_rejected(client, web, post):
     source = web.redirect("/hop", "http://169.254.169.254/latest/meta-data/")
     body = client.get(status_url(mention(client, source, post.full_url))).content.decode()
-    assert "not a public internet address" in body
+    assert "The source could not be fetched." in body and "169.254" not in body
     assert not Response.objects.exists()

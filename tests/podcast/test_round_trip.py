@@ -127,7 +127,7 @@ def test_import_over_http_downloads_media_through_the_guarded_fetcher(blog_index
 
 @pytest.mark.parametrize("url", ["http://10.1.2.3/feed.xml", "http://169.254.169.254/latest/", "http://[::1]:1/"])
 def test_the_guarded_fetcher_refuses_private_addresses(url, settings):
-    settings.LINKBACK_ALLOWED_NETWORKS = []
+    settings.SAFEFETCH_ALLOWED_NETWORKS = []
     with pytest.raises(FetchFailed, match="not a public internet address"):
         GuardedFetcher().document(url, 1000)
     with pytest.raises(FetchFailed, match="not a public internet address"):

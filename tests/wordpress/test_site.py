@@ -1,12 +1,15 @@
 """The imported site as a reader meets it: pages render with their responses, and old WordPress links still work."""
 
-from urllib.parse import unquote
+from urllib.parse import unquote, urlencode
 
 import feedparser
 import pytest
 from wagtail.embeds.finders import get_finders
 from wagtail.models import Page
 
+from discussion.models import Response
+from tests.linkbacks.conftest import linking_page
+from tests.web import Web
 from wordpress.models import ImportedObject
 from wordpress.redirects import path_of
 
@@ -154,3 +157,51 @@ def test_feeds_keep_the_wordpress_guid_of_every_imported_post(theme_site, client
             assert entry.id == guids[entry.link], (address, entry.link)
             checked += 1
     assert checked >= 20
+
+
+def test_old_comment_links_find_their_response(theme_site, client, export):
+    """``…/#comment-881`` from an old link lands on the response, beside its own ``#response-N``."""
+    item = next(i for i in export.items if i.post_id == "1148")
+    page = imported_page("post", "1148")
+    html = client.get(page.url).content.decode()
+    approved = [c for c in item.comments if c.approved == "1"]
+    assert len(approved) >= 10
+    for comment in approved:
+        response = Response.objects.get(import_key=f"wordpress:{SITE}:{comment.comment_id}")
+        assert f'<li id="response-{response.pk}"' in html
+        assert (
+            f'<span id="comment-{comment.comment_id}"></span>'
+            in html.split(f'<li id="response-{response.pk}"')[1][:200]
+        )
+
+
+def test_comment_pages_redirect_permanently_to_the_post(theme_site, client, export):
+    item = next(i for i in export.items if i.post_id == "1148")
+    page = imported_page("post", "1148")
+    for address in (
+        f"{path_of(item.link)}comment-page-1/",
+        f"{path_of(item.link)}comment-page-3/",
+        f"{page.url}comment-page-2/",
+    ):
+        response = client.get(address)
+        assert (response.status_code, response["Location"]) == (301, page.url), address
+    assert client.get("/no-such-post/comment-page-1/").status_code == 404
+
+
+def test_a_trackback_to_the_old_permalink_reaches_the_post(theme_site, client, export, settings):
+    settings.SAFEFETCH_ALLOWED_NETWORKS = ["127.0.0.0/8"]
+    item = next(i for i in export.items if i.post_id == "1148")
+    page = imported_page("post", "1148")
+    page.accept_linkbacks = True
+    page.save()
+    with Web() as web:
+        source = web.page("/alice/post", linking_page(page.full_url))
+        answer = client.post(
+            f"{path_of(item.link)}trackback/",
+            urlencode({"url": source, "title": "On comments", "blog_name": "Alice"}),
+            content_type="application/x-www-form-urlencoded",
+        )
+    assert answer.status_code == 200
+    assert b"<error>0</error>" in answer.content
+    stored = Response.objects.get(page=page, kind="trackback", source_url=source)
+    assert (stored.author_name, stored.source_title) == ("Alice", "On comments")

@@ -1,4 +1,4 @@
-"""The guarded fetch: public addresses only (per hop), bounded time, size and redirects, HTML only."""
+"""The guarded fetch: public addresses only (per hop), bounded time, size and redirects, HTML on request."""
 
 import socket
 import threading
@@ -6,31 +6,31 @@ import time
 
 import pytest
 
-from linkbacks import fetch
-from tests.linkbacks.server import Route, trickle
-
-pytestmark = pytest.mark.usefixtures("fast_fetch")
+from safefetch import addresses, fetch
+from tests.safefetch.conftest import AGENT, fetch_html
+from tests.web import Route, closed_port, non_http_service, trickle
 
 
 def refused_quickly(url: str, error: type[fetch.FetchError], within: float = 1.0) -> str:
     started = time.monotonic()
     with pytest.raises(error) as caught:
-        fetch.fetch_html(url)
+        fetch_html(url)
     assert time.monotonic() - started < within
     return str(caught.value)
 
 
 def test_fetches_html_page_from_allowed_loopback(web):
     url = web.page("/post", "<html><title>Hi</title><p>café</p></html>")
-    page = fetch.fetch_html(url)
+    page = fetch_html(url)
     assert page.status == 200 and page.url == url
     assert "café" in page.text
 
 
-def test_sends_user_agent_and_accept_and_never_compression(web):
-    fetch.fetch_html(web.page("/post", "<p>x</p>"))
+def test_sends_the_callers_user_agent_and_accept_and_never_compression(web, settings):
+    settings.SITE_URL = "https://blog.example.org"
+    fetch_html(web.page("/post", "<p>x</p>"))
     headers = web.hits_for("/post")[0].headers
-    assert headers["User-Agent"].startswith("Backchannel-Linkbacks/")
+    assert headers["User-Agent"] == "Backchannel-Tests/1.0 (testing the guarded fetch; +https://blog.example.org)"
     assert "text/html" in headers["Accept"]
     assert headers["Accept-Encoding"] == "identity"
 
@@ -54,7 +54,7 @@ def test_private_and_metadata_addresses_are_blocked(url):
 
 
 def test_loopback_is_blocked_when_not_allowed(web, settings):
-    settings.LINKBACK_ALLOWED_NETWORKS = []
+    settings.SAFEFETCH_ALLOWED_NETWORKS = []
     web.page("/post", "<p>x</p>")
     for host in ("127.0.0.1", "localhost", "2130706433"):
         refused_quickly(f"http://{host}:{web.port}/post", fetch.BlockedAddress)
@@ -95,7 +95,7 @@ def test_redirects_are_followed_up_to_five(web):
     web.page("/end", "<p>end</p>")
     for hop in range(5):
         web.redirect(f"/r{hop}", f"/r{hop + 1}" if hop < 4 else "/end")
-    assert fetch.fetch_html(web.url("/r0")).url == web.url("/end")
+    assert fetch_html(web.url("/r0")).url == web.url("/end")
 
 
 def test_more_than_five_redirects_fail(web):
@@ -126,7 +126,7 @@ def test_non_html_source_is_refused(web):
 def test_missing_source_reports_its_status(web, status):
     url = web.page("/gone", "<p>gone</p>", status=status)
     with pytest.raises(fetch.SourceMissing) as caught:
-        fetch.fetch_html(url)
+        fetch_html(url)
     assert caught.value.status == status
 
 
@@ -167,30 +167,30 @@ def test_redirect_to_file_scheme_is_refused(web):
 def test_proxy_environment_is_ignored(web, monkeypatch):
     monkeypatch.setenv("HTTP_PROXY", "http://10.0.0.1:3128")
     monkeypatch.setenv("ALL_PROXY", "http://10.0.0.1:3128")
-    assert fetch.fetch_html(web.page("/post", "<p>x</p>")).status == 200
+    assert fetch_html(web.page("/post", "<p>x</p>")).status == 200
 
 
 def test_charset_from_meta_is_used_when_header_has_none(web):
     body = '<meta charset="iso-8859-1"><p>caf\xe9</p>'.encode("latin-1")
     url = web.raw("/latin", Route(body=body, headers=[("Content-Type", "text/html")]))
-    assert "café" in fetch.fetch_html(url).text
+    assert "café" in fetch_html(url).text
 
 
 def test_invalid_allowed_networks_setting_is_reported(settings):
     from django.core.exceptions import ImproperlyConfigured
 
-    settings.LINKBACK_ALLOWED_NETWORKS = ["not-a-network"]
+    settings.SAFEFETCH_ALLOWED_NETWORKS = ["not-a-network"]
     with pytest.raises(ImproperlyConfigured, match="comma-separated CIDRs"):
-        fetch.is_allowed_address("8.8.8.8")
+        addresses.is_allowed_address("8.8.8.8")
 
 
 def test_invalid_allowed_networks_fail_the_system_check(settings):
-    from linkbacks.apps import check_allowed_networks
+    from safefetch.apps import check_allowed_networks
 
-    settings.LINKBACK_ALLOWED_NETWORKS = ["127.0.0.0/8", "nonsense"]
+    settings.SAFEFETCH_ALLOWED_NETWORKS = ["127.0.0.0/8", "nonsense"]
     (error,) = check_allowed_networks(None)
-    assert error.id == "linkbacks.E001" and "comma-separated CIDRs" in error.msg
-    settings.LINKBACK_ALLOWED_NETWORKS = ["10.0.0.0/8", "fd00::/8"]
+    assert error.id == "safefetch.E001" and "comma-separated CIDRs" in error.msg
+    settings.SAFEFETCH_ALLOWED_NETWORKS = ["10.0.0.0/8", "fd00::/8"]
     assert check_allowed_networks(None) == []
 
 
@@ -228,7 +228,7 @@ def test_dns_failure_within_the_deadline_is_still_reported(monkeypatch):
 def test_large_downloads_stream_into_a_sink_under_their_own_size_cap(web, tmp_path):
     url = web.page("/big", "<p>" + "x" * 200_000 + "</p>")
     with open(tmp_path / "download", "w+b") as sink:
-        fetched = fetch.request("GET", url, max_bytes=1_000_000, deadline_seconds=30, sink=sink)
+        fetched = fetch.request("GET", url, agent=AGENT, max_bytes=1_000_000, deadline_seconds=30, sink=sink)
         assert fetched.status == 200 and fetched.content == b""
         sink.seek(0)
         assert len(sink.read()) == len("<p>" + "x" * 200_000 + "</p>")
@@ -237,5 +237,39 @@ def test_large_downloads_stream_into_a_sink_under_their_own_size_cap(web, tmp_pa
 def test_a_download_deadline_is_reported_in_the_refusal(web, tmp_path):
     url = web.raw("/slow", Route(headers=[("Content-Type", "audio/mpeg")], writer=trickle))
     with open(tmp_path / "download", "w+b") as sink, pytest.raises(fetch.UpstreamError) as caught:
-        fetch.request("GET", url, deadline_seconds=1.5, sink=sink)
+        fetch.request("GET", url, agent=AGENT, deadline_seconds=1.5, sink=sink)
     assert "longer than 1.5 seconds" in str(caught.value)
+
+
+def _failure(url: str) -> fetch.FetchError:
+    with pytest.raises(fetch.FetchError) as caught:
+        fetch.get(url, agent=AGENT)
+    return caught.value
+
+
+def test_a_closed_port_and_a_service_that_is_not_http_read_alike_to_strangers(settings):
+    with non_http_service() as ssh, non_http_service(b"") as silent:
+        failures = [
+            _failure(f"http://127.0.0.1:{closed_port()}/"),
+            _failure(f"http://127.0.0.1:{ssh}/"),
+            _failure(f"http://127.0.0.1:{silent}/"),
+        ]
+    settings.SAFEFETCH_ALLOWED_NETWORKS = []
+    failures.append(_failure("http://10.1.2.3/"))
+    assert {failure.public("The source") for failure in failures} == {"The source could not be fetched."}
+    assert "10.1.2.3" in str(failures[-1]) and "Could not connect" in str(failures[0])  # the detail, for logs
+
+
+def test_a_name_that_does_not_resolve_reads_like_any_other_unreachable_source(monkeypatch):
+    def failing(host, port, *args, **kwargs):
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+    monkeypatch.setattr(socket, "getaddrinfo", failing)
+    assert _failure("http://intranet.corp/").public() == "The page could not be fetched."
+
+
+def test_failures_after_an_http_answer_keep_their_detail_for_strangers(web):
+    assert "HTTP 503" in _failure(web.page("/broken", "oops", status=503)).public()
+    assert "larger than 100,000 bytes" in _failure(web.page("/big", "x" * 200_000)).public()
+    trickling = web.raw("/slow", Route(headers=[("Content-Type", "text/html")], writer=trickle))
+    assert "longer than 1 seconds" in _failure(trickling).public()

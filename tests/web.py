@@ -1,9 +1,12 @@
-"""A tiny web on 127.0.0.1: pages, redirects, slow and huge answers, and endpoints that record hits."""
+"""A tiny web on 127.0.0.1: pages, redirects, slow and huge answers, endpoints that record hits, and a
+closed port and a service that is not HTTP (what a port scan through our fetches would find)."""
 
 from __future__ import annotations
 
+import socket
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -121,3 +124,38 @@ def trickle(handler: BaseHTTPRequestHandler, stopping: threading.Event, interval
             handler.wfile.flush()
         except OSError:
             return
+
+
+def closed_port() -> int:
+    """A port on 127.0.0.1 that nothing listens on (bound, then released)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextmanager
+def non_http_service(banner: bytes = b"SSH-2.0-OpenSSH_9.2\r\n") -> Iterator[int]:
+    """A TCP service on 127.0.0.1 that greets every connection with a banner that is not HTTP."""
+    server = socket.create_server(("127.0.0.1", 0))
+    stopping = threading.Event()
+
+    def serve() -> None:
+        server.settimeout(0.05)
+        while not stopping.is_set():
+            try:
+                connection, _ = server.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            with connection:
+                connection.sendall(banner)
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        yield server.getsockname()[1]
+    finally:
+        stopping.set()
+        thread.join(2)
+        server.close()
