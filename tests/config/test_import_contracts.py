@@ -1,6 +1,6 @@
-"""The private-names contract that `make test` runs through import-linter (scripts/private_names.py)."""
+"""The contracts that `make test` runs through import-linter (scripts/import_contracts.py)."""
 
-from private_names import private_uses
+from import_contracts import model_references, private_uses
 
 APPS = {"blog", "linkbacks", "discussion"}
 
@@ -25,3 +25,15 @@ def test_own_app_dunders_and_other_packages_are_free():
         "from django.db import _private\nimport httpx\nhttpx._client\n"
     )
     assert private_uses(source, "discussion", APPS) == []
+
+
+def test_a_string_naming_another_apps_model_is_a_reference_to_it():
+    source = (
+        'subpage_types = ["blog.BlogPage", "podcast.PodcastPage"]\n'
+        'page = ForeignKey("linkbacks.Outgoing")\n'
+        'ID = "linkbacks.E001"\nHELP = "see blog.models"\n'
+    )
+    assert model_references(source, "blog", APPS | {"podcast"}) == [
+        (1, "podcast", "podcast.PodcastPage"),
+        (2, "linkbacks", "linkbacks.Outgoing"),
+    ]

@@ -1,19 +1,26 @@
-"""An import-linter contract type: no app reaches into another app's private names.
+"""Two import-linter contract types for what its own contracts cannot see (used from pyproject.toml).
 
-import-linter's own contracts see modules, not names, so `from linkbacks.fetch import _open` or
-`fetch._open(...)` after `from linkbacks import fetch` passes all of them. This one reads the source
-of every module in the listed apps and fails on an underscore name taken from another app (dunder
-names such as `__version__` are public). Used from `[tool.importlinter]` in pyproject.toml.
+- `private_names`: import-linter sees modules, not names, so `from linkbacks.fetch import _open`
+  or `fetch._open(...)` after `from linkbacks import fetch` passes its contracts. This one reads
+  the source of every module in the apps and fails on an underscore name taken from another app
+  (dunder names such as `__version__` are public).
+- `layers_with_model_references`: import-linter's layers, where a lazy model reference
+  (`subpage_types = ["podcast.PodcastPage"]`, `ForeignKey("discussion.Response")`) counts as an
+  import of that app's models, because Django resolves it into one.
 """
 
 from __future__ import annotations
 
 import ast
 import importlib.util
+import re
 from pathlib import Path
 
 import grimp
 from importlinter import Contract, ContractCheck, fields, output
+from importlinter.contracts.layers import LayersContract
+
+MODEL_REFERENCE = re.compile(r"^([a-z_]+)\.([A-Z][A-Za-z0-9]*[a-z][A-Za-z0-9]*)$")  # "podcast.PodcastPage"
 
 
 def is_private(name: str) -> bool:
@@ -90,3 +97,32 @@ class PrivateNamesContract(Contract):
             output.print_error(f"- {violation}", bold=False)
         output.new_line()
         output.print("Make the name public in its own app (no leading underscore), or keep the code there.")
+
+
+def model_references(source: str, own_app: str, apps: set[str]) -> list[tuple[int, str, str]]:
+    """(line, app, text) for each string in `source` that names a model of another app."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            match = MODEL_REFERENCE.match(node.value)
+            if match and match[1] in apps and match[1] != own_app:
+                found.append((node.lineno, match[1], node.value))
+    return sorted(found)
+
+
+class LayersWithModelReferencesContract(LayersContract):
+    """import-linter's layers contract (same options) over imports plus lazy model references."""
+
+    type_name = "layers_with_model_references"
+
+    def check(self, graph: grimp.ImportGraph, verbose: bool) -> ContractCheck:
+        apps = set(self.session_options["root_packages"])
+        for module in sorted(graph.modules):
+            own_app = module.split(".")[0]
+            path = module_path(module) if own_app in apps else None
+            if path is None:
+                continue
+            for line, app, text in model_references(path.read_text(encoding="utf-8"), own_app, apps):
+                target = f"{app}.models" if f"{app}.models" in graph.modules else app
+                graph.add_import(importer=module, imported=target, line_number=line, line_contents=repr(text))
+        return super().check(graph, verbose)
