@@ -119,14 +119,16 @@ def app(env: dict, port: int, logs: Path) -> Iterator[str]:
 def measure_pages(mode: str, base: str, figures: Figures) -> None:
     for page in PAGES:
         url = base + page.path
-        body = load.fetch(url).body
-        single = load.single_ms(url)
         load.load_get(url, seconds=WARM_SECONDS)  # fills every worker's cache, and nginx's
+        answer = load.fetch(url)
+        single = load.single_ms(url)
         result = load.load_get(url, seconds=SECONDS)
-        figures.add(mode, page.name, bytes=len(body), single_ms=single, load=result)
+        figures.add(mode, page.name, bytes=len(answer.body), single_ms=single, load=result)
+        cache = f" (nginx cache: {answer.headers['x-cache-status']})" if "x-cache-status" in answer.headers else ""
         say(
-            f"  [{mode}] {page.name}: {len(body):,} bytes, {single:.1f} ms single, {result.per_second:,.0f} req/s, "
-            f"p50 {result.p50_ms:.1f} ms, p99 {result.p99_ms:.1f} ms, {result.unexpected} non-2xx"
+            f"  [{mode}] {page.name}: {len(answer.body):,} bytes, {single:.1f} ms single, "
+            f"{result.per_second:,.0f} req/s, p50 {result.p50_ms:.1f} ms, p99 {result.p99_ms:.1f} ms, "
+            f"{result.unexpected} non-2xx{cache}"
         )
 
 
