@@ -129,7 +129,7 @@ def page_values(run: Importer, item: WPItem, part: Summary) -> dict:
         "title": plain(item.title)[:255] or NO_TITLE,
         "slug": wordpress_slug(item.post_name)
         or wordpress_slug(plain(item.title))
-        or f"{item.post_type}-{item.post_id}",
+        or wordpress_slug(f"{item.post_type}-{item.post_id}"),
         "body": conversion.blocks,
         "accept_comments": item.comment_status == "open",
         "accept_linkbacks": item.ping_status == "open",

@@ -78,3 +78,17 @@ def test_hostile_export_imports_safely(blog_index, client):
     html = client.get(first.url).content.decode()
     assert client.get(first.url).status_code == 200
     assert "alert(" not in html and "javascript:" not in html and "<iframe" not in html
+
+
+def test_every_slug_is_made_with_slugify_whatever_the_export_says(blog_index, client):
+    items = post("7 x!", "", title="") + post("8", "Hello%20World%21", title="") + post("9", "", title="¡¿?!")
+    start, end = HOSTILE.index(b"<item>"), HOSTILE.index(b"</channel>")
+    import_wordpress(wxr.parse(io.BytesIO(HOSTILE[:start] + items.encode() + HOSTILE[end:])), into=blog_index)
+    pages = {m.wp_id: m.target for m in ImportedObject.objects.filter(kind="post")}
+    assert {wp_id: page.slug for wp_id, page in pages.items()} == {
+        "7 x!": "post-7-x",
+        "8": "hello-world",
+        "9": "post-9",
+    }
+    for page in pages.values():
+        assert client.get(page.url).status_code == 200
