@@ -17,7 +17,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("export", help="The WXR file exported from WordPress.")
         parser.add_argument(
-            "--into", metavar="BLOG_INDEX", help="Id or slug of the blog index (default: the only one)."
+            "--into",
+            metavar="BLOG_INDEX",
+            help="Id or slug of the blog index (default: the only one; on a fresh site, one made at the site root).",
         )
         parser.add_argument(
             "--authors",
