@@ -10,7 +10,7 @@ PORT ?= 8000
 LINT_IMPORTS := PYTHONPATH=site:scripts $(VENV)/bin/lint-imports --no-cache --no-logo
 RUN_ENV := DEBUG=true SITE_URL=http://$(HOST):$(PORT) SAFEFETCH_ALLOWED_NETWORKS=$${SAFEFETCH_ALLOWED_NETWORKS:-$${LINKBACK_ALLOWED_NETWORKS:-127.0.0.0/8}}
 
-.PHONY: run install install-test test test-postgres bench lint browser-deps clean
+.PHONY: run install install-test test test-postgres test-production soak bench lint browser-deps clean
 
 $(VENV)/.installed: requirements.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -48,6 +48,11 @@ test: install-test browser-deps
 test-postgres: install-test browser-deps
 	@bash scripts/ensure-system-packages postgresql
 	bash scripts/with-postgres $(VENV)/bin/pytest -p no:cacheprovider
+
+# The production topology on loopback (PostgreSQL, Redis, nginx, two gunicorn processes, a worker).
+test-production: install-test
+	@bash scripts/ensure-system-packages postgresql redis-server nginx
+	BACKCHANNEL_TOPOLOGY=1 bash scripts/with-postgres $(VENV)/bin/pytest -p no:cacheprovider tests/production
 
 bench: install
 	@bash scripts/ensure-system-packages wrk nginx

@@ -157,13 +157,56 @@ class Stack:
 
     def prepare(self) -> None:
         """What a deployment runs once: migrate, collectstatic, and content to read (the demo blog)."""
+        self.create_database()
         self.manage("migrate", "--noinput", "-v", "0")
         self.manage("collectstatic", "--noinput", "-v", "0")
         self.manage("load_demo")
 
+    def create_database(self) -> None:
+        """A fresh PostgreSQL database for the stack (scripts/with-postgres gives a bare cluster)."""
+        url = self.env["DATABASE_URL"]
+        if not url.startswith(("postgres://", "postgresql://")):
+            return
+        import psycopg
+
+        server, _, name = url.replace("postgres://", "postgresql://", 1).rpartition("/")
+        name = f"{name}_topology"  # never the database we were given
+        self.env["DATABASE_URL"] = f"{server}/{name}"
+        with psycopg.connect(f"{server}/postgres", autocommit=True) as db:
+            db.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            db.execute(f'CREATE DATABASE "{name}"')
+
+    def sql(self, query: str, *params) -> list[tuple]:
+        """Read the stack's database directly, as an operator's psql would (what was stored, not what is shown)."""
+        url = self.env["DATABASE_URL"]
+        if url.startswith("sqlite:"):
+            import sqlite3
+
+            with sqlite3.connect(url.removeprefix("sqlite:///"), timeout=20) as db:
+                return db.execute(query.replace("%s", "?"), params).fetchall()
+        import psycopg
+
+        with psycopg.connect(url.replace("postgres://", "postgresql://", 1)) as db:
+            return db.execute(query, params).fetchall()
+
     def python(self, code: str, timeout: float = 120) -> str:
         """Run code in a Django shell against the stack's database and cache; returns what it prints."""
         return self.manage("shell", "-c", code, timeout=timeout)
+
+    def moderation_link(self, response_id: int, action: str = "approve") -> str:
+        """The approve / spam link a moderation email would carry for this response (a moderator is made once)."""
+        code = f"""
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+from discussion import moderation_links
+from discussion.models import Response
+User = get_user_model()
+moderator = User.objects.filter(username="moderator").first() or User.objects.create_superuser(
+    "moderator", "moderator@example.com", None)
+print(reverse("discussion:moderate", args=[moderation_links.token(
+    Response.objects.get(pk={response_id}), {action!r}, moderator)]))
+"""
+        return self.python(code).strip().splitlines()[-1]
 
     def _process(self, name: str, argv: list[str], url: str = "", **env: str) -> Process:
         process = Process(name, argv, {**self.env, **env}, self.root / "logs" / f"{name}.log", url)
@@ -267,18 +310,36 @@ def next_address() -> str:
 class Reader:
     """A person with a browser: their own cookies, reading and commenting through the front door."""
 
-    def __init__(self, stack: "Stack", name: str = "Reader", ip: str | None = None):
-        """`ip`: the loopback address the reader connects from (each reader its own by default)."""
+    def __init__(self, stack: "Stack", name: str = "Reader", ip: str | None = None, via: "Process | None" = None):
+        """`ip`: the loopback address the reader connects from (each reader its own by default).
+        `via`: an app process to talk to directly instead of nginx (as nginx would: X-Forwarded-For)."""
         self.stack, self.name = stack, name
         self.ip = ip or next_address()
         headers = {"User-Agent": f"Mozilla/5.0 ({name})", "Origin": stack.url}
+        base = stack.url
+        if via is not None:
+            base = via.url.rsplit("/", 1)[0]
+            headers["X-Forwarded-For"] = self.ip
         transport = httpx.HTTPTransport(local_address=self.ip)
         self.http = httpx.Client(
-            base_url=stack.url, headers=headers, timeout=30, follow_redirects=False, transport=transport
+            base_url=base, headers=headers, timeout=30, follow_redirects=False, transport=transport
         )
 
     def get(self, path: str, **kwargs) -> httpx.Response:
         return self.http.get(path, **kwargs)
+
+    def confirm(self, link: str) -> httpx.Response:
+        """Open a link from an email and press its button: GET the page, POST its form as filled."""
+        from selectolax.lexbor import LexborHTMLParser as HTMLParser
+
+        page = self.get(link)
+        page.raise_for_status()
+        form = HTMLParser(page.text).css_first("form[method=post]")
+        assert form is not None, f"no form to confirm on {link}"
+        fields = {i.attributes["name"]: i.attributes.get("value") or "" for i in form.css("input[name]")}
+        return self.http.post(
+            form.attributes.get("action") or link, data=fields, headers={"Referer": self.stack.url + link}
+        )
 
     def comment_form(self, path: str) -> tuple[str, dict]:
         """The comment form on a page: its action and its fields as the page filled them."""

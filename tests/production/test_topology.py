@@ -1,0 +1,96 @@
+"""Scenarios against the production topology: what a reader, an author and a moderator see when
+the site runs as two app processes behind nginx, with a worker, PostgreSQL and Redis."""
+
+from concurrent.futures import ThreadPoolExecutor
+from urllib.parse import urlsplit
+
+from tests.fakes import SPAM_WORD
+from tests.linkbacks.server import Route
+from tests.stack import Reader, response_id, wait_for
+
+POST = "/why-comments-still-matter/"
+
+
+def statuses(stack, ids: list[int]) -> dict[int, str]:
+    rows = stack.sql("SELECT id, status FROM discussion_response WHERE id = ANY(%s)", ids)
+    return dict(rows)
+
+
+def test_comments_from_many_readers_are_stored_and_judged_by_akismet(topology, outside):
+    akismet, _, _ = outside
+    texts = [f"Reader {n} says hello." + (f" Try {SPAM_WORD} now!" if n % 8 == 0 else "") for n in range(24)]
+
+    def send(n: int) -> int:
+        return Reader(topology, f"Many{n}").comment(POST, texts[n]).status_code
+
+    with ThreadPoolExecutor(8) as pool:
+        sent = list(pool.map(send, range(len(texts))))
+
+    def stored() -> dict[str, str]:
+        return dict(topology.sql("SELECT content, status FROM discussion_response WHERE author_name LIKE 'Many%%'"))
+
+    assert sent == [303] * len(texts)
+    assert set(stored()) == set(texts)
+    wait_for(lambda: set(stored().values()) <= {"approved", "spam"}, 30, "a verdict for every comment")
+    verdicts = stored()
+    assert [verdicts[text] for text in texts] == ["spam" if SPAM_WORD in text else "approved" for text in texts]
+    assert {check["comment_content"] for check in akismet.checks} >= set(texts)
+    page = Reader(topology, "Onlooker").get(POST).text
+    assert texts[1] in page and texts[0] not in page
+
+
+def test_a_post_published_in_one_process_pings_the_linked_site_via_the_worker(topology, outside):
+    _, _, web = outside
+    web.raw("/their/webmention", Route(202, b"Accepted", [("Content-Type", "text/plain")]))
+    target = web.page("/their/post", "<p>Their post.</p>", headers=[("Link", "</their/webmention>; rel=webmention")])
+
+    url = (
+        topology.python(f"""
+from blog.models import BlogIndexPage, BlogPage
+body = [("paragraph", '<p>See <a href="{target}">this</a>.</p>')]
+post = BlogPage(title="Linking out", slug="linking-out", intro="", body=body)
+BlogIndexPage.objects.first().add_child(instance=post)
+post.save_revision().publish()
+print(post.full_url)
+""")
+        .strip()
+        .splitlines()[-1]
+    )
+
+    wait_for(lambda: web.hits_for("/their/webmention", "POST"), 30, "the webmention reaching the linked site")
+    sent = web.hits_for("/their/webmention", "POST")[0].body.decode()
+    assert "source=" in sent and "linking-out" in sent and "their%2Fpost" in sent
+    assert Reader(topology).get(urlsplit(url).path).status_code == 200
+    ran = "SELECT status FROM django_tasks_database_dbtaskresult WHERE task_path = 'linkbacks.tasks.send_linkback'"
+    assert {status for (status,) in topology.sql(ran)} == {"SUCCESSFUL"}
+
+
+def test_a_moderation_in_one_app_process_shows_in_the_other_at_once(topology, apps):
+    first, second = apps
+    on_second = Reader(topology, "SecondReader", via=second)
+    on_second.get(POST)
+    on_second.get(POST)  # warm the second process's (shared) page cache
+    held_text = "Two links hold me for a moderator"  # the links themselves are shown as links
+    sent = Reader(topology, "Linker", via=first).comment(POST, f"{held_text}: http://a.example/ http://b.example/")
+    rid = response_id(sent)
+    judged = "SELECT akismet_result FROM discussion_response WHERE id = %s"
+    wait_for(lambda: topology.sql(judged, rid)[0][0] == "ham", 30, "Akismet's verdict")
+    assert statuses(topology, [rid]) == {rid: "pending"}
+    assert held_text not in on_second.get(POST).text
+
+    approved = Reader(topology, "Moderator", via=first).confirm(topology.moderation_link(rid))
+
+    assert approved.status_code == 200
+    assert held_text in on_second.get(POST).text  # the very next request, in the other process
+    assert held_text in Reader(topology, "Anyone").get(POST).text  # and through nginx within its second
+    wait_for(lambda: held_text in Reader(topology, "Anyone").get(POST).text, 1.5, "nginx showing it")
+
+
+def test_flood_control_holds_across_app_processes(topology, apps):
+    first, second = apps
+    address = "127.0.9.9"
+    one = Reader(topology, "FloodOne", ip=address, via=first).comment(POST, "First, from one address.")
+    two = Reader(topology, "FloodTwo", ip=address, via=second).comment(POST, "Second, at once, through the other.")
+
+    assert one.status_code == 303
+    assert two.status_code == 429
