@@ -7,8 +7,8 @@ import os
 import pytest
 
 from tests.fakes import FakeAkismet, FakeSMTP
-from tests.linkbacks.server import Web
 from tests.stack import NGINX, Stack, require
+from tests.web import Web
 
 
 @pytest.fixture(scope="session")

@@ -5,8 +5,8 @@ from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlsplit
 
 from tests.fakes import SPAM_WORD
-from tests.linkbacks.server import Route
 from tests.stack import Reader, response_id, wait_for
+from tests.web import Route
 
 POST = "/why-comments-still-matter/"
 
