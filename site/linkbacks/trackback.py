@@ -44,11 +44,14 @@ def decode_form(body: bytes, content_type: str) -> dict[str, str]:
     charset = charset or fields.get("charset", "") or "utf-8"
     try:
         codec = codecs.lookup(charset).name
-    except LookupError:
-        raise receiving.LinkbackError(f"Unknown charset {charset!r}.") from None
+    except (LookupError, ValueError):
+        raise receiving.LinkbackError(f"Unknown charset {charset[:40]!r}.") from None
     if codec in REFUSED_CHARSETS:
         raise receiving.LinkbackError("The UTF-7 charset is not accepted.")
-    return {key: value.encode("latin-1").decode(codec, errors="replace") for key, value in fields.items()}
+    try:
+        return {key: value.encode("latin-1").decode(codec, errors="replace") for key, value in fields.items()}
+    except (LookupError, UnicodeError):  # rot13, base64…: not text encodings; idna refuses errors="replace"
+        raise receiving.LinkbackError(f"The charset {charset[:40]!r} is not a text encoding; send UTF-8.") from None
 
 
 def _shorten(text: str, limit: int) -> str:
