@@ -15,6 +15,7 @@ from pathlib import Path
 from .load import wait_until_up
 
 ROOT = Path(__file__).resolve().parents[1]
+RENDER = ROOT / "deploy" / "nginx" / "render"  # fills in the shipped server block's @NAMES@
 TEMP_PATHS = ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
 
 
@@ -79,14 +80,8 @@ def static(workdir: Path, name: str, body: bytes) -> Iterator[str]:
         yield f"{base}/{name}"
 
 
-def shipped_config() -> Path | None:
-    """deploy/nginx/'s renderer, once that directory is in the tree."""
-    render = ROOT / "deploy" / "nginx" / "render"
-    return render if render.exists() else None
-
-
 @contextmanager
-def proxy(render: Path, workdir: Path, upstream_port: int) -> Iterator[str]:
+def proxy(workdir: Path, upstream_port: int) -> Iterator[str]:
     """The shipped server block, rendered for loopback, in front of the app on `upstream_port`."""
     port = free_port()
     values = {
@@ -97,7 +92,7 @@ def proxy(render: Path, workdir: Path, upstream_port: int) -> Iterator[str]:
         "CACHE_DIR": str(workdir / "nginx-cache"),
     }
     server = subprocess.run(
-        [str(render), *(f"{name}={value}" for name, value in values.items())],
+        [str(RENDER), *(f"{name}={value}" for name, value in values.items())],
         check=True,
         capture_output=True,
         text=True,

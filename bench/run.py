@@ -22,8 +22,9 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import contextmanager
 from pathlib import Path
 
 from . import edge, load, local_akismet, report
@@ -48,8 +49,15 @@ print("COMMENT_TARGET", BlogPage.objects.live().filter(slug__startswith="generat
 """
 
 
+STARTED = time.monotonic()
+
+
 def say(line: str) -> None:
     print(line, flush=True)
+
+
+def section(title: str) -> None:
+    say(f"\n[{time.monotonic() - STARTED:4.0f} s] {title}")
 
 
 def manage(env: dict, *args: str, capture: bool = False) -> str:
@@ -120,8 +128,8 @@ def measure_pages(mode: str, base: str, figures: Figures) -> None:
     for page in PAGES:
         url = base + page.path
         load.load_get(url, seconds=WARM_SECONDS)  # fills every worker's cache, and nginx's
-        answer = load.fetch(url)
         single = load.single_ms(url)
+        answer = load.fetch(url)
         result = load.load_get(url, seconds=SECONDS)
         figures.add(mode, page.name, bytes=len(answer.body), single_ms=single, load=result)
         cache = f" (nginx cache: {answer.headers['x-cache-status']})" if "x-cache-status" in answer.headers else ""
@@ -160,36 +168,31 @@ def main() -> None:
     workdir.chmod(0o755)  # nginx's workers read the static copy from here
     port, figures = edge.free_port(), Figures()
     load_at_start = os.getloadavg()[0]
-    with ExitStack() as stack:
-        akismet_url = stack.enter_context(local_akismet.serve())
+    with local_akismet.serve() as akismet_url:
         env = production_env(workdir, port, akismet_url)
-        say(f"Preparing {EXTRA_POSTS + 5} posts, {THREAD_RESPONSES} responses on one, {EPISODES} episodes in {workdir}")
+        section(f"Preparing {EXTRA_POSTS + 5} posts, {THREAD_RESPONSES} responses on one, {EPISODES} episodes")
+        say(f"  in {workdir}")
         comment_target = prepare(env)
 
-        say(f"\nCold (PAGE_CACHE=off): gunicorn with {WORKERS} workers; wrk -t2 -c16 -d{SECONDS:g}s per page")
+        section(f"Cold (PAGE_CACHE=off): gunicorn with {WORKERS} workers; wrk -t2 -c16 -d{SECONDS:g}s per page")
         cold_env = {**env, "PAGE_CACHE": "off"}
         with app(cold_env, port, workdir) as base:
             measure_pages("cold", base, figures)
             thread_page = load.fetch(base + PAGES[0].path).body
         figures.queries["cold"] = query_counts(cold_env)
 
-        say("\nApp cache (the default)")
+        section("App cache (the default)")
         with app(env, port, workdir) as base:
             form = comment_form(base + comment_target)  # read now: the form's time trap wants a few seconds
             measure_pages("app cache", base, figures)
-            nginx_config = edge.shipped_config()
-            if nginx_config is None:
-                figures.notes.append("nginx mode skipped: deploy/nginx/ is not in this tree yet.")
-                say("\nBehind nginx: skipped, deploy/nginx/ is not in this tree yet")
-            else:
-                say(f"\nBehind nginx ({nginx_config.relative_to(ROOT)})")
-                with edge.proxy(nginx_config, workdir, upstream_port=port) as front:
-                    measure_pages("nginx", front, figures)
-            say("\nComment POST, 16 concurrent, Akismet on loopback")
+            section("Behind nginx (deploy/nginx/backchannel.conf), in front of the app-cache gunicorn")
+            with edge.proxy(workdir, upstream_port=port) as front:
+                measure_pages("nginx", front, figures)
+            section("Comment POST, 16 concurrent, Akismet on loopback")
             measure_comments(base, comment_target, form, figures)
         figures.queries["app cache"] = query_counts(env)
 
-        say("\nStatic file (nginx), the 200-response page's bytes")
+        section("Static file (nginx), the 200-response page's bytes")
         with edge.static(workdir, "post-with-200-responses.html", thread_page) as url:
             single = load.single_ms(url)
             load.load_get(url, seconds=WARM_SECONDS)
@@ -197,7 +200,7 @@ def main() -> None:
             figures.static = (len(thread_page), single, result)
             say(f"  [static] {result.per_second:,.0f} req/s, p50 {result.p50_ms:.2f} ms, p99 {result.p99_ms:.2f} ms")
 
-        say("\nIn-process figures")
+        section("In-process figures")
         manage(env, "shell", "--no-imports", "-c", "from bench.pingbacks import report; report(pings=50)")
         manage(env, "shell", "--no-imports", "-c", "from bench.wordpress_import import report; report()")
 
