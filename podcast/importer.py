@@ -2,8 +2,9 @@
 
 Idempotent by guid: a re-run updates shows and episodes, never duplicates them. Each episode is
 imported in its own transaction after its downloads are done, so a failure in episode 40 keeps
-episodes 1 to 39 and the report names episode 40 and why. A locked feed is refused unless the
-user says they own it.
+episodes 1 to 39 and the report names episode 40 and why. A new show goes live with its first
+episode, so an import that brings none leaves a draft. A locked feed is refused unless the user
+says they own it.
 """
 
 import html
@@ -179,6 +180,7 @@ def import_show(
                 report.failed.append(f"{episode.label}: {'; '.join(error.messages)}")
             else:
                 (report.created if created else report.updated).append(episode.label)
+    _publish_show(report)
     if (report.created or report.updated) and settings.PODCAST_WEBSUB_HUBS:
         ping_websub_hubs.enqueue(report.show.pk)
     return report
@@ -249,12 +251,25 @@ def _save_show(
             show.artwork = artwork
     show.artwork_url = data.artwork_url
     if created:
+        show.live = False  # until an episode is in (_publish_show)
         root.add_child(instance=show)
     else:
         show.save()  # commits the child rows first, so the revision records their ids
-    show.save_revision().publish()
-    show.refresh_from_db()
+    show.save_revision()
     return show, created
+
+
+def _publish_show(report: ImportReport) -> None:
+    """The show goes live with its first episode: an import whose every episode failed (all enclosures
+    refused, say) leaves a new show as a draft, never a live show with nothing in it."""
+    show = report.show
+    if report.created or report.updated or EpisodePage.objects.child_of(show).live().exists():
+        show.get_latest_revision().publish()
+        show.refresh_from_db()
+    elif not show.live:
+        report.failed.append(
+            f"the show “{show.title}” was kept as a draft, unpublished: none of its episodes could be imported"
+        )
 
 
 def _download_image(url: str, fetcher: Fetcher, report: ImportReport, what: str) -> ContentFile | None:

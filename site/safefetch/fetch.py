@@ -3,9 +3,10 @@
 Every fetch of a URL that came from elsewhere (a linkback source or target, an import's feed and
 media, a WebSub hub) goes through here: http(s) only, public addresses only unless
 ``SAFEFETCH_ALLOWED_NETWORKS`` lets a network through (checked on every redirect hop, see
-``transport``), a per-operation timeout, an overall deadline that also bounds DNS lookups and sources
-trickling bytes, a size cap, a redirect cap and, where the caller asks, HTML only. Each caller names
-itself with a ``UserAgent`` so the site it fetches from can tell why we came.
+``transport``), a per-operation timeout, an overall deadline that also bounds DNS lookups and
+sources trickling bytes, a progress deadline (a body that stalls is dropped), a size cap, a
+redirect cap and, where the caller asks, HTML only. Each caller names itself with a ``UserAgent``
+so the site it fetches from can tell why we came.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from .errors import (
     Unreachable,
     UpstreamError,
 )
-from .transport import Deadline, DeadlineExceeded, GuardedTransport
+from .transport import Deadline, DeadlineExceeded, GuardedTransport, Progress, Stalled
 
 __all__ = [
     "BadStatus",
@@ -116,6 +117,8 @@ def limits() -> dict[str, float | int]:
         "deadline": float(getattr(settings, "SAFEFETCH_DEADLINE", 5.0)),
         "max_bytes": int(getattr(settings, "SAFEFETCH_MAX_BYTES", 1_000_000)),
         "max_redirects": int(getattr(settings, "SAFEFETCH_MAX_REDIRECTS", 5)),
+        "stall_seconds": float(getattr(settings, "SAFEFETCH_STALL_SECONDS", 30.0)),
+        "stall_bytes": int(getattr(settings, "SAFEFETCH_STALL_BYTES", 16_384)),
     }
 
 
@@ -152,7 +155,8 @@ def request(
 
     ``require_html`` refuses a successful non-HTML answer; ``read_non_html=False`` skips such a body
     (discovery only needs the headers of a PDF or an image). Large downloads (imported media) pass a
-    ``sink`` that receives the body instead of ``Fetched.content``, and a longer ``deadline_seconds``."""
+    ``sink`` that receives the body instead of ``Fetched.content``, and a longer ``deadline_seconds``;
+    every body must also keep coming (SAFEFETCH_STALL_BYTES in every SAFEFETCH_STALL_SECONDS)."""
     check_url(url)
     cfg = limits()
     cap = max_bytes if max_bytes is not None else cfg["max_bytes"]
@@ -178,6 +182,7 @@ def request(
                 kind = response.headers.get("content-type") or "no content type"
                 raise NotHTML(f"{response.url} is not an HTML page ({kind}).")
             body, size = bytearray(), 0
+            progress = Progress(cfg["stall_bytes"], cfg["stall_seconds"])
             skip_body = not read_non_html and not is_html(response.headers)
             for chunk in () if skip_body else response.iter_bytes():
                 size += len(chunk)
@@ -188,9 +193,16 @@ def request(
                 else:
                     sink.write(chunk)
                 deadline.remaining()
+                progress.add(len(chunk))
             return Fetched(
                 url=str(response.url), status=response.status_code, headers=response.headers, content=bytes(body)
             )
+    except Stalled as stall:
+        message = (
+            f"{url} stalled: it sent {stall.received:,} bytes, fewer than {cfg['stall_bytes']:,} bytes "
+            f"in {cfg['stall_seconds']:g} seconds."
+        )
+        raise UpstreamError(message, opaque=False) from None
     except DeadlineExceeded:
         message = f"{url} took longer than {allowed_seconds:g} seconds to answer."
         raise UpstreamError(message, opaque=not answered) from None

@@ -42,6 +42,33 @@ class DeadlineExceeded(Exception):
     pass
 
 
+class Progress:
+    """A body must keep coming: at least ``min_bytes`` in every ``seconds`` window, or it has stalled.
+
+    The total deadline alone lets a source that drips a byte a second hold a 30-minute media
+    download for all of it; this ends such a download at the first window that falls short."""
+
+    def __init__(self, min_bytes: int, seconds: float):
+        self.min_bytes, self.seconds = min_bytes, seconds
+        self.window_ends = time.monotonic() + seconds
+        self.received = 0
+
+    def add(self, size: int) -> None:
+        self.received += size
+        now = time.monotonic()
+        if now < self.window_ends:
+            return
+        if self.received < self.min_bytes:
+            raise Stalled(self.received)
+        self.received, self.window_ends = 0, now + self.seconds
+
+
+class Stalled(Exception):
+    def __init__(self, received: int):
+        super().__init__(received)
+        self.received = received
+
+
 class _DeadlineStream(httpcore.NetworkStream):
     """A socket stream whose every read and write also respects the fetch's overall deadline."""
 
