@@ -81,7 +81,9 @@ class BlogIndexPage(RoutablePageMixin, Page):
     intro = RichTextField(blank=True, features=["bold", "italic", "link"])
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
-    subpage_types = ["blog.BlogPage", "podcast.PodcastPage", "wordpress.StandardPage"]
+    # No subpage_types: what may live under the blog (posts, shows, WordPress pages) is said by each of
+    # those page types' parent_page_types, so the blog names no app built on it.
+    parent_page_types = ["wagtailcore.Page"]
     max_count = 1
 
     def posts(self):
@@ -229,6 +231,14 @@ class BlogPage(DiscussionMixin, Page):
 
         super().clean()
         align_publish_date(self)
+
+    def discussion_published_at(self):
+        return self.date
+
+    def discussion_recipients(self) -> list[str]:
+        """The post's authors (Author.email), else its owner."""
+        emails = [author.email for author in self.authors.all() if author.email]
+        return emails or super().discussion_recipients()
 
     def get_context(self, request, *args, **kwargs):
         from .seo import posting_jsonld

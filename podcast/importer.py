@@ -23,6 +23,8 @@ from django.utils.html import strip_tags
 from django.utils.text import slugify
 from wagtail.models import Page
 
+from discussion import publishing
+
 from .artwork import validate_artwork
 from .audio import EXTENSION_FOR_TYPE, MEDIA_TYPES, probe
 from .chapters import MAX_CHAPTERS_BYTES, parse_chapters
@@ -41,8 +43,6 @@ from .models import (
     ShowPerson,
     ShowText,
 )
-from .signal_handlers import websub_suppressed
-from .tasks import ping_websub_hubs
 from .transcripts import EXTENSION_FOR_TYPE as TRANSCRIPT_EXTENSIONS
 from .transcripts import read_transcript
 
@@ -166,11 +166,11 @@ def import_show(
                 (report.updated if episode.guid in known else report.created).append(episode.label)
         return report
 
-    try:
-        report.show, report.show_created = _save_show(show, data, source_url, media, fetcher, report)
-    except ValidationError as error:
-        raise FeedError(f"The show “{data.title}” cannot be saved: {'; '.join(error.messages)}") from None
-    with websub_suppressed():
+    with publishing.quietly():
+        try:
+            report.show, report.show_created = _save_show(show, data, source_url, media, fetcher, report)
+        except ValidationError as error:
+            raise FeedError(f"The show “{data.title}” cannot be saved: {'; '.join(error.messages)}") from None
         for episode in progress(episodes):
             try:
                 created = _import_episode(report.show, episode, media, fetcher, report)
@@ -180,9 +180,7 @@ def import_show(
                 report.failed.append(f"{episode.label}: {'; '.join(error.messages)}")
             else:
                 (report.created if created else report.updated).append(episode.label)
-    _publish_show(report)
-    if (report.created or report.updated) and settings.PODCAST_WEBSUB_HUBS:
-        ping_websub_hubs.enqueue(report.show.pk)
+        _publish_show(report)
     return report
 
 

@@ -490,6 +490,9 @@ class EpisodePage(PublishChecksMixin, DiscussionMixin, RoutablePageMixin, Page):
         self.read_media_info()
         return super().save(*args, **kwargs)
 
+    def discussion_published_at(self):
+        return self.pub_date
+
     @property
     def show(self) -> PodcastPage:
         return self.get_parent().specific_deferred

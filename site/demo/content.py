@@ -15,8 +15,8 @@ from django.utils.text import slugify
 from wagtail.models import Page, Site
 
 from blog.models import Author, BlogIndexPage, BlogPage, Category
+from discussion import publishing
 from discussion.models import Response
-from linkbacks.signal_handlers import sending_paused
 from podcast.demo import load_demo_show
 
 SEED = Path(__file__).with_name("mayo-clinic-post.json")
@@ -169,7 +169,7 @@ def publish_post(
 
 def load() -> dict:
     """Create the demo blog and podcast without pinging the sites they link to; returns counts."""
-    with sending_paused(), transaction.atomic():
+    with publishing.quietly(), transaction.atomic():
         return _load()
 
 

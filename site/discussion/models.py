@@ -2,7 +2,7 @@
 
 import hashlib
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import models
@@ -12,10 +12,19 @@ from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 
 
 class DiscussionMixin(models.Model):
-    """Opt a page type into the discussion: comment form, linkbacks, response feeds."""
+    """Opt a page type into the discussion: comment form, linkbacks, response feeds.
+
+    Like Wagtail's FormMixin, the page type tells the discussion what it needs through methods it
+    may override, so the discussion never guesses at its fields: ``accepts_linkbacks()``,
+    ``discussion_published_at()``, ``discussion_closes_with_age`` and ``discussion_recipients()``.
+    Code outside asks ``takes_linkbacks(page)`` and ``has_discussion(page)``, never ``hasattr``.
+    """
 
     accept_comments = models.BooleanField(default=True, help_text="Readers may comment on this page.")
     accept_linkbacks = models.BooleanField(default=True, help_text="Accept pingbacks, trackbacks and webmentions.")
+
+    # WordPress closes old posts only (close_comments_for_post_types): a page type without a date opts out.
+    discussion_closes_with_age = True
 
     discussion_panels = [
         MultiFieldPanel([FieldPanel("accept_comments"), FieldPanel("accept_linkbacks")], heading="Discussion")
@@ -24,11 +33,24 @@ class DiscussionMixin(models.Model):
     class Meta:
         abstract = True
 
-    def discussion_closes_at(self):
+    def accepts_linkbacks(self) -> bool:
+        """Does this page take pingbacks, trackbacks and webmentions at all? Override to refuse them for
+        a page type; whether they are open right now (the editor's switch, age) is ``linkbacks_open()``."""
+        return True
+
+    def discussion_published_at(self) -> datetime | None:
+        """The publication date readers see (it may predate an import); the age that closes discussion."""
+        return self.first_published_at
+
+    def discussion_recipients(self) -> list[str]:
+        """Who is emailed about new responses: the page owner; page types with authors override it."""
+        owner = self.owner if self.owner_id else None
+        return [owner.email] if owner is not None and owner.email else []
+
+    def discussion_closes_at(self) -> datetime | None:
         """When comments and linkbacks close automatically (DISCUSSION_CLOSE_AFTER_DAYS), or None."""
         days = settings.DISCUSSION_CLOSE_AFTER_DAYS
-        # The date readers see: a post's `date`, an episode's `pub_date` (both may predate an import).
-        published = getattr(self, "date", None) or getattr(self, "pub_date", None) or self.first_published_at
+        published = self.discussion_published_at() if self.discussion_closes_with_age else None
         if not days or published is None:
             return None
         return published + timedelta(days=days)
@@ -48,7 +70,17 @@ class DiscussionMixin(models.Model):
 
     def linkbacks_open(self) -> bool:
         closes_at = self.discussion_closes_at()
-        return self.accept_linkbacks and (closes_at is None or timezone.now() < closes_at)
+        return self.accepts_linkbacks() and self.accept_linkbacks and (closes_at is None or timezone.now() < closes_at)
+
+
+def has_discussion(page) -> bool:
+    """Is ``page`` (a specific page) one readers can respond to?"""
+    return isinstance(page, DiscussionMixin)
+
+
+def takes_linkbacks(page) -> bool:
+    """The one check for "is this page a linkback target?" (open or closed; see ``linkbacks_open()``)."""
+    return has_discussion(page) and page.accepts_linkbacks()
 
 
 class Response(models.Model):

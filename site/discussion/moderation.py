@@ -12,6 +12,7 @@ Flood control is a claim in the shared `limits` cache; duplicates are refused by
 constraint on the response's fingerprint, so concurrent copies cannot both land.
 """
 
+import enum
 import hashlib
 import logging
 from dataclasses import dataclass, field
@@ -21,8 +22,8 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from . import akismet, limits, outbox, text
-from .models import DiscussionMixin, DiscussionSettings, Response, ResponseEvent
+from . import akismet, limits, outbox, publishing, text
+from .models import DiscussionSettings, Response, ResponseEvent, has_discussion, takes_linkbacks
 
 logger = logging.getLogger(__name__)
 Status = Response.Status
@@ -58,14 +59,32 @@ class RequestContext:
         return bool(self.user is not None and self.user.is_authenticated and self.user.has_perm(MODERATE_PERMISSION))
 
 
-class Rejected(Exception):
-    """The response is refused outright (nothing is saved); status and message go back to the sender."""
+class Refusal(enum.StrEnum):
+    """Why a response is refused; each protocol answers it in its own terms (``http_status`` for the form)."""
 
-    def __init__(self, status: int, message: str, field: str | None = None):
+    INVALID = "invalid"  # a field cannot be stored as sent
+    NO_DISCUSSION = "no-discussion"  # the page takes no responses of this kind
+    CLOSED = "closed"  # it does, but not now (closed, old, a reply to an unpublished response)
+    DUPLICATE = "duplicate"
+    FLOOD = "flood"
+
+    @property
+    def http_status(self) -> int:
+        return {"invalid": 400, "no-discussion": 404, "closed": 403, "duplicate": 409, "flood": 429}[self.value]
+
+
+class Rejected(Exception):
+    """The response is refused outright (nothing is saved); its kind and message go back to the sender."""
+
+    def __init__(self, kind: Refusal, message: str, field: str | None = None):
         super().__init__(message)
-        self.status = status
+        self.kind = kind
         self.message = message
         self.field = field
+
+    @property
+    def http_status(self) -> int:
+        return self.kind.http_status
 
 
 @dataclass
@@ -87,8 +106,9 @@ def submit(response: Response, *, request_context: RequestContext) -> Response:
     The caller fills page, kind, author_*, content (and source_url/source_title for linkbacks);
     `content_html` is rendered from `content` when empty and sanitised otherwise.
 
-    Raises Rejected before anything is saved: 400 a URL too long to store, 404 the page has no
-    discussion, 403 closed or a reply to an unpublished response, 409 duplicate, 429 flood.
+    Raises Rejected before anything is saved, with its Refusal: INVALID a URL too long to store,
+    NO_DISCUSSION the page takes no such response, CLOSED closed or a reply to an unpublished
+    response, DUPLICATE, FLOOD.
     Over-long names and titles are shortened to fit. Otherwise the response is saved as approved,
     pending or spam, and `response` is updated in place with what Akismet said within the budget;
     if Akismet says "discard" and AKISMET_STRICT_DISCARD is on, the row is gone (pk is None).
@@ -113,11 +133,12 @@ def submit(response: Response, *, request_context: RequestContext) -> Response:
     decision = _decide(response, ctx, page)
     response.status = decision.status
     response.fingerprint = fingerprint(response)
+    response.author_notified = response.author_notified or publishing.is_quiet()  # stored quietly: no author email
     if decision.ask_akismet:  # the queued task checks it at once; the sweep only if that task was lost
         response.akismet_next_check_at = timezone.now() + SWEEP_GRACE
     poster_id = ctx.user.pk if ctx.is_moderator else None
     if _duplicates(response).exists():  # before flood control, as in WordPress: a double click hears "duplicate"
-        raise Rejected(409, DUPLICATE if response.kind == Response.Kind.COMMENT else DUPLICATE_SOURCE)
+        raise Rejected(Refusal.DUPLICATE, DUPLICATE if response.kind == Response.Kind.COMMENT else DUPLICATE_SOURCE)
     flood_keys = [] if ctx.is_moderator else _claim_flood(response)  # moderators are exempt, as in WordPress
     try:
         with transaction.atomic():
@@ -174,7 +195,7 @@ def _save_unique(response: Response) -> None:
     except IntegrityError:
         response.pk = None
         if response.fingerprint and _duplicates(response).exists():
-            raise Rejected(409, DUPLICATE if response.kind == Response.Kind.COMMENT else DUPLICATE_SOURCE) from None
+            raise Rejected(Refusal.DUPLICATE, DUPLICATE if response.kind == Response.Kind.COMMENT else DUPLICATE_SOURCE) from None
         raise
 
 
@@ -191,7 +212,7 @@ def _claim_flood(response: Response) -> list[str]:
         if not limits.claim(key, seconds):
             for done in claimed:
                 limits.release(done)
-            raise Rejected(429, "You are posting comments too quickly. Please wait a few seconds and send again.")
+            raise Rejected(Refusal.FLOOD, "You are posting comments too quickly. Please wait a few seconds and send again.")
         claimed.append(key)
     return claimed
 
@@ -215,7 +236,7 @@ def _fit(response: Response) -> None:
         setattr(response, name, value if len(value) <= limit else value[: limit - 1] + "…")
     for name in ("author_url", "source_url", "author_email"):
         if len(getattr(response, name)) > Response._meta.get_field(name).max_length:
-            raise Rejected(400, f"The {Response._meta.get_field(name).verbose_name} is too long.")
+            raise Rejected(Refusal.INVALID, f"The {Response._meta.get_field(name).verbose_name} is too long.")
     if not response.author_name:
         response.author_name = "Anonymous"
     photo = text.http_url(response.author_photo.strip())
@@ -223,18 +244,20 @@ def _fit(response: Response) -> None:
 
 
 def _gate(response: Response, page) -> None:
-    if not isinstance(page, DiscussionMixin):
-        raise Rejected(404, "This page has no discussion.")
+    if not has_discussion(page):
+        raise Rejected(Refusal.NO_DISCUSSION, "This page has no discussion.")
     if response.kind == Response.Kind.COMMENT:
         reason = page.comments_closed_reason()
         if reason:
-            raise Rejected(403, reason)
+            raise Rejected(Refusal.CLOSED, reason)
+    elif not takes_linkbacks(page):
+        raise Rejected(Refusal.NO_DISCUSSION, "This page does not take linkbacks.")
     elif not page.linkbacks_open():
-        raise Rejected(403, "Linkbacks are closed on this page.")
+        raise Rejected(Refusal.CLOSED, "Linkbacks are closed on this page.")
     if response.parent_id is not None:
         parent = response.parent
         if parent.page_id != response.page_id or parent.status != Status.APPROVED:
-            raise Rejected(403, "You can only reply to a published response on this page.")
+            raise Rejected(Refusal.CLOSED, "You can only reply to a published response on this page.")
 
 
 def _matches(words: list[str], response: Response) -> str:
@@ -325,14 +348,16 @@ def _follow_up(response: Response, poster_id: int | None, decision: Decision) ->
     """Queue what the saved response needs, in its transaction: Akismet, a recheck, the emails."""
     from . import tasks
 
+    notify = not publishing.is_quiet()
     if decision.ask_akismet:
         outbox.enqueue(tasks.check_response, response.pk)
-    elif response.status == Status.APPROVED:
+    elif response.status == Status.APPROVED and notify:
         outbox.enqueue(tasks.notify_new_response, response.pk, poster_id)
     elif response.status == Status.PENDING:
         if response.akismet_result == akismet.Verdict.UNCONFIGURED:
             tasks.schedule_recheck(response)
-        outbox.enqueue(tasks.notify_moderators, response.pk)
+        if notify:
+            outbox.enqueue(tasks.notify_moderators, response.pk)
 
 
 def set_status(response: Response, status: str, *, actor=None, reason: str = "", report: bool = False) -> bool:
@@ -363,7 +388,7 @@ def set_status(response: Response, status: str, *, actor=None, reason: str = "",
         _record(response, f"status-{status}", status_from=old, status_to=status, note=reason, actor=actor)
         if verdict:
             outbox.enqueue(tasks.report_to_akismet, response.pk, verdict)
-        if status == Status.APPROVED:
+        if status == Status.APPROVED and not publishing.is_quiet():
             outbox.enqueue(tasks.notify_new_response, response.pk, getattr(actor, "pk", None))
     return True
 

@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from . import moderation_links, tokens
-from .models import Response
+from .models import Response, has_discussion
 
 
 def site_url(path: str) -> str:
@@ -34,13 +34,9 @@ def _describe(response: Response) -> str:
 
 
 def post_author_emails(page) -> list[str]:
-    """Authors of a blog post (Author.email), else the page owner."""
+    """Whom the page type names (``DiscussionMixin.discussion_recipients()``): a post's authors, else its owner."""
     page = page.specific
-    authors = getattr(page, "authors", None)
-    emails = [a.email for a in authors.all() if a.email] if authors is not None else []
-    if not emails and page.owner_id and page.owner.email:
-        emails = [page.owner.email]
-    return emails
+    return page.discussion_recipients() if has_discussion(page) else []
 
 
 def new_response(response: Response, skip: Collection[str] = ()) -> int:

@@ -76,7 +76,7 @@ def post_comment(request: HttpRequest, page_id: int) -> HttpResponse:
         moderation.submit(response, request_context=context)
     except moderation.Rejected as rejected:
         form.add_error(rejected.field, rejected.message)
-        return _page_with_form(request, page, form, rejected.status)
+        return _page_with_form(request, page, form, rejected.http_status)
     anchor = response.anchor if response.pk and response.status != Response.Status.SPAM else "responses"
     redirect = HttpResponseRedirect(f"{page.url}#{anchor}", status=303)
     if response.pk and response.status == Response.Status.PENDING:

@@ -16,6 +16,7 @@ class OutgoingLinkback(models.Model):
         NO_ENDPOINT = "no-endpoint", "No endpoint"
         RETRYING = "retrying", "Will retry"
         FAILED = "failed", "Failed"
+        RECORDED = "recorded", "Recorded as sent (published quietly)"
 
     class Kind(models.TextChoices):
         WEBMENTION = "webmention", "Webmention"

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from xml.parsers import expat
 
 from discussion import moderation
-from discussion.models import Response
+from discussion.models import Response, takes_linkbacks
 
 from . import receiving
 
@@ -27,7 +27,6 @@ MAX_DEPTH = 32
 MAX_ELEMENTS = 2_000
 
 PARSE_ERROR = -32700
-INVALID_REQUEST = -32600
 METHOD_NOT_FOUND = -32601
 INVALID_PARAMS = -32602
 
@@ -119,7 +118,7 @@ def ping(params: tuple, context: moderation.RequestContext) -> str:
 def get_pingbacks(params: tuple, context: moderation.RequestContext) -> list[str]:
     (url,) = _strings(params, 1, "one string, the URL of a page")
     page = receiving.find_page(url)
-    if not hasattr(page, "linkbacks_open"):
+    if not takes_linkbacks(page):
         raise receiving.TargetRefused(f"{url} is not a post or episode, so it has no pingbacks.")
     sources = page.responses.filter(kind=Response.Kind.PINGBACK, status=Response.Status.APPROVED)
     return list(sources.values_list("source_url", flat=True))

@@ -15,7 +15,7 @@ from django.conf import settings
 from wagtail.models import Page, Site
 
 from discussion import limits, moderation
-from discussion.models import DiscussionMixin, Response
+from discussion.models import Response, takes_linkbacks
 from safefetch import fetch
 
 from . import excerpt
@@ -139,7 +139,7 @@ def find_page(target_url: str) -> Page:
 def accepting_page(target_url: str) -> Page:
     """The page at ``target_url`` if it takes linkbacks now; else TargetMissing / TargetRefused."""
     page = find_page(target_url)
-    if not isinstance(page, DiscussionMixin):
+    if not takes_linkbacks(page):
         raise TargetRefused(f"{target_url} is not a post or episode, so it cannot take linkbacks.")
     if not page.linkbacks_open():
         raise TargetClosed(f"Linkbacks are closed on {target_url}.")
@@ -208,11 +208,16 @@ def submit(response: Response, context: moderation.RequestContext) -> Response:
     try:
         return moderation.submit(response, request_context=context)
     except moderation.Rejected as rejected:
-        if rejected.status == 409:
-            raise AlreadyRegistered(rejected.message) from None
-        if rejected.status == 429:
-            raise RateLimited(rejected.message) from None
-        raise TargetClosed(rejected.message) from None
+        raise _REFUSALS[rejected.kind](rejected.message) from None
+
+
+_REFUSALS: dict[moderation.Refusal, type[LinkbackError]] = {
+    moderation.Refusal.INVALID: LinkbackError,
+    moderation.Refusal.NO_DISCUSSION: TargetRefused,
+    moderation.Refusal.CLOSED: TargetClosed,
+    moderation.Refusal.DUPLICATE: AlreadyRegistered,
+    moderation.Refusal.FLOOD: RateLimited,
+}
 
 
 def new_response(kind: str, page: Page, verified: Verified, *, author_name: str = "", content: str = "") -> Response:

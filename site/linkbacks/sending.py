@@ -21,7 +21,7 @@ from wagtail.models import Page
 from wagtail.rich_text import expand_db_html
 
 from discussion import moderation
-from discussion.models import Response
+from discussion.models import Response, takes_linkbacks
 from safefetch import fetch
 
 from . import discovery, excerpt, receiving
@@ -84,6 +84,11 @@ def plan(page_id: int) -> list[int]:
     existing = {row.target_url: row for row in OutgoingLinkback.objects.filter(page=page)}
     for url in links:
         row = existing.get(url)
+        if row is not None and row.status == Status.RECORDED:  # told by the old site, before an import
+            if not row.still_linked:
+                row.still_linked = True
+                row.save(update_fields=["still_linked", "updated_at"])
+            continue
         # Back after an unpublish: the targets were told the page is gone, so they are told again.
         if row is not None and row.content_hash == digest and row.still_linked and not row.source_gone:
             continue
@@ -105,6 +110,28 @@ def plan(page_id: int) -> list[int]:
         source_url=source, source_gone=False
     )
     return queued
+
+
+def record_as_sent(page: Page) -> int:
+    """Record every link now in ``page`` as already told, without sending anything; returns how many.
+
+    For quiet publishing (``discussion.publishing.quietly``): an imported post's links were pinged
+    from the old site long ago, so only links added by a later edit are sent. Links already sent
+    from here keep their rows, with the current fingerprint so an unchanged page sends nothing again.
+    """
+    page = page.specific
+    html = body_html(page)
+    source = page.full_url or ""
+    digest = fingerprint(html)
+    existing = {row.target_url: row for row in OutgoingLinkback.objects.filter(page=page)}
+    links = links_in(html, source)
+    for url in links:
+        row = existing.get(url) or OutgoingLinkback(
+            page=page, target_url=url, status=Status.RECORDED, answer="Not sent: published quietly (an import)."
+        )
+        row.content_hash, row.still_linked, row.source_url, row.source_gone = digest, True, source, False
+        row.save()
+    return len(links)
 
 
 def plan_gone(page: Page) -> list[int]:
@@ -149,7 +176,7 @@ def _register_locally(outgoing: OutgoingLinkback, page: Page, target_page: Page,
     """A link to one of our pages becomes a pingback response directly, with no HTTP round trip."""
     if not outgoing.still_linked:
         return _done(outgoing, Status.LOCAL, Kind.LOCAL, "", "The link was removed; local responses stay.")
-    if not hasattr(target_page, "linkbacks_open") or not target_page.linkbacks_open():
+    if not takes_linkbacks(target_page) or not target_page.linkbacks_open():
         return _done(outgoing, Status.NO_ENDPOINT, Kind.LOCAL, "", "That page of ours does not take linkbacks.")
     found = excerpt.extract(body_html(page), outgoing.target_url, source)
     if found is None:

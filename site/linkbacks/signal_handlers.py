@@ -1,29 +1,24 @@
-from collections.abc import Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
+"""Connect publishing in Wagtail to sending linkbacks: new links are told after the publish commits.
+
+Inside ``discussion.publishing.quietly()`` (imports, demo content) nothing is sent: the page's links
+are recorded as already told (``sending.record_as_sent``), so a later edit tells only new links.
+"""
 
 from django.conf import settings
 from django.db import transaction
 from wagtail.signals import page_published, page_unpublished
 
-_paused: ContextVar[bool] = ContextVar("linkbacks_sending_paused", default=False)
-
-
-@contextmanager
-def sending_paused() -> Iterator[None]:
-    """Publish without telling anyone (imports, demo content), as WordPress does while WP_IMPORTING."""
-    token = _paused.set(True)
-    try:
-        yield
-    finally:
-        _paused.reset(token)
+from discussion import publishing
 
 
 def send_linkbacks_on_publish(sender, instance, **kwargs) -> None:
     """After the publish commits, find the page's links and send linkbacks in the background."""
-    from . import tasks
+    from . import sending, tasks
 
-    if _paused.get() or not getattr(settings, "LINKBACK_SEND_ON_PUBLISH", True):
+    if publishing.is_quiet():
+        sending.record_as_sent(instance)
+        return
+    if not getattr(settings, "LINKBACK_SEND_ON_PUBLISH", True):
         return
     page_id = instance.pk
     transaction.on_commit(lambda: tasks.send_page_linkbacks.enqueue(page_id))
@@ -34,7 +29,7 @@ def tell_targets_on_unpublish(sender, instance, **kwargs) -> None:
     now, while its URL is known, and re-send its webmentions once that commits."""
     from . import sending, tasks
 
-    if _paused.get() or not getattr(settings, "LINKBACK_SEND_ON_PUBLISH", True):
+    if publishing.is_quiet() or not getattr(settings, "LINKBACK_SEND_ON_PUBLISH", True):
         return
     row_ids = sending.plan_gone(instance)
     if row_ids:

@@ -13,7 +13,7 @@ from xml.sax.saxutils import escape
 from wagtail.models import Page
 
 from discussion import moderation
-from discussion.models import Response
+from discussion.models import Response, takes_linkbacks
 from discussion.text import clean_line, clean_text
 
 from . import excerpt, receiving
@@ -72,7 +72,7 @@ def receive(page: Page, fields: dict[str, str], context: moderation.RequestConte
     target = page.full_url or ""
     receiving.throttle(context.ip, source)
     receiving.check_not_same(source, target)
-    if not hasattr(page, "linkbacks_open"):
+    if not takes_linkbacks(page):
         raise receiving.TargetRefused("This page does not take trackbacks.")
     if not page.linkbacks_open():
         raise receiving.TargetClosed("Sorry, trackbacks are closed for this item.")

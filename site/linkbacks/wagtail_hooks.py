@@ -9,7 +9,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import Button
 
 from .models import IncomingWebmention, OutgoingLinkback
-from .templatetags.linkback_tags import accepts_linkbacks
+from .templatetags.linkback_tags import linkbacks_open_on
 
 
 class OutgoingLinkbackViewSet(ModelViewSet):
@@ -61,7 +61,7 @@ def advertise_endpoints(next_serve):
 
     def serve(page, request, args, kwargs):
         response = next_serve(page, request, args, kwargs)
-        if accepts_linkbacks(page) and urlsplit(page.get_url(request) or "").path == request.path:
+        if linkbacks_open_on(page) and urlsplit(page.get_url(request) or "").path == request.path:
             response["X-Pingback"] = request.build_absolute_uri(reverse("linkbacks:xmlrpc"))
             link = f'<{request.build_absolute_uri(reverse("linkbacks:webmention"))}>; rel="webmention"'
             response["Link"] = f"{response['Link']}, {link}" if response.has_header("Link") else link

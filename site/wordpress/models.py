@@ -55,6 +55,9 @@ class StandardPage(DiscussionMixin, Page):
 
     search_kind = "Page"
 
+    # As in WordPress, only posts close with age; an About page stays open until its editor says otherwise.
+    discussion_closes_with_age = False
+
     body = StreamField(BodyBlock(), blank=True)
 
     content_panels = Page.content_panels + [FieldPanel("body")]

@@ -251,3 +251,35 @@ def test_approve_links_from_before_they_were_bound_to_a_moderator_no_longer_work
     assert "older email and no longer works" in reply.content.decode()
     response.refresh_from_db()
     assert response.status == "pending" and not response.history.exists()
+
+
+    assert "now approved" in reply.content.decode()
+    assert response.history.get(action="status-approved").actor is None
+
+
+def test_nobody_is_emailed_about_responses_stored_while_publishing_quietly(writer_post, settings, mailoutbox):
+    from discussion import moderation, publishing
+
+    settings.DISCUSSION_PREVIOUSLY_APPROVED = False
+    with publishing.quietly():
+        approved = moderation.submit(
+            Response(page=writer_post, author_name="Old reader", content="From the old blog."),
+            request_context=moderation.RequestContext(ip="203.0.113.9"),
+        )
+        settings.DISCUSSION_MANUAL_MODERATION = True
+        held = moderation.submit(
+            Response(page=writer_post, author_name="Other", content="Also old."),
+            request_context=moderation.RequestContext(ip="203.0.113.10"),
+        )
+        moderation.set_status(held, Response.Status.APPROVED)
+    assert (approved.status, held.status) == (Response.Status.APPROVED, Response.Status.APPROVED)
+    assert mailoutbox == []
+    moderation.set_status(held, Response.Status.PENDING)
+    moderation.set_status(held, Response.Status.APPROVED)
+    assert mailoutbox == [], "a response stored quietly (an old one) never announces itself"
+    settings.DISCUSSION_MANUAL_MODERATION = False
+    moderation.submit(
+        Response(page=writer_post, author_name="New reader", content="Hello from today."),
+        request_context=moderation.RequestContext(ip="203.0.113.11"),
+    )
+    assert [m.to for m in mailoutbox] == [["wanda@example.com"]], "outside the block, emails go out again"

@@ -210,7 +210,7 @@ def test_submit_is_the_entry_point_for_linkbacks(post):
     )
     with pytest.raises(moderation.Rejected) as rejected:
         moderation.submit(duplicate, request_context=context)
-    assert rejected.value.status == 409
+    assert rejected.value.kind == moderation.Refusal.DUPLICATE and rejected.value.http_status == 409
 
 
 def test_linkbacks_closed_are_rejected(blog_index):
@@ -220,7 +220,7 @@ def test_linkbacks_closed_are_rejected(blog_index):
     pingback = Response(page=post, kind="pingback", author_name="x", source_url="https://a.example/", content="x")
     with pytest.raises(moderation.Rejected) as rejected:
         moderation.submit(pingback, request_context=moderation.RequestContext(ip="203.0.113.5"))
-    assert rejected.value.status == 403
+    assert rejected.value.kind == moderation.Refusal.CLOSED and rejected.value.http_status == 403
 
 
 def test_imported_rows_are_sanitised_on_save(post):
@@ -248,7 +248,8 @@ def test_linkback_fields_are_made_to_fit(post):
     )
     with pytest.raises(moderation.Rejected) as rejected:
         moderation.submit(huge, request_context=context)
-    assert rejected.value.status == 400 and "source url is too long" in rejected.value.message
+    assert rejected.value.http_status == 400 and "source url is too long" in rejected.value.message
+    assert rejected.value.kind == moderation.Refusal.INVALID
 
 
 @pytest.mark.parametrize(

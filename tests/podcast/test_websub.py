@@ -54,3 +54,12 @@ def test_no_hubs_configured_means_no_ping(show, settings, web, hubs, django_capt
     with django_capture_on_commit_callbacks(execute=True):
         make_episode(show)
     assert web.hits == []
+
+
+def test_publishing_quietly_pings_no_hub(show, settings, web, hubs, django_capture_on_commit_callbacks):
+    from discussion import publishing
+
+    settings.PODCAST_WEBSUB_HUBS = hubs
+    with publishing.quietly(), django_capture_on_commit_callbacks(execute=True):
+        make_episode(show, "Imported")
+    assert web.hits == []

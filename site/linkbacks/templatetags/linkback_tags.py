@@ -1,11 +1,16 @@
+"""`{% linkback_head %}`: the discovery links (pingback, webmention) of a page that takes linkbacks."""
+
 from django import template
 from django.urls import reverse
+
+from discussion.models import takes_linkbacks
 
 register = template.Library()
 
 
-def accepts_linkbacks(page) -> bool:
-    return bool(page is not None and hasattr(page, "linkbacks_open") and page.linkbacks_open())
+def linkbacks_open_on(page) -> bool:
+    """Advertise endpoints only where a linkback would be taken now (WordPress: only when pings_open())."""
+    return page is not None and takes_linkbacks(page) and page.linkbacks_open()
 
 
 @register.inclusion_tag("linkbacks/includes/head.html", takes_context=True)
@@ -13,7 +18,7 @@ def linkback_head(context, page=None):
     """<link rel="pingback"> and <link rel="webmention"> for a page that takes linkbacks; nothing otherwise."""
     page = page or context.get("page")
     request = context.get("request")
-    if not accepts_linkbacks(page) or request is None:
+    if not linkbacks_open_on(page) or request is None:
         return {"xmlrpc_url": "", "webmention_url": "", "show": False}
     return {
         "show": True,
