@@ -12,7 +12,7 @@ from wagtail.models import Page
 
 from . import moderation, moderation_links, tokens
 from .forms import HONEYPOT, CommentForm
-from .models import DiscussionMixin, Response
+from .models import Response, has_discussion
 
 MAX_BODY_BYTES = 256 * 1024
 
@@ -21,7 +21,7 @@ def discussion_page(page_id: int) -> Page:
     if page_id > 2**63 - 1:  # the URL converter accepts any digits; the database does not
         raise Http404("No such page.")
     page = get_object_or_404(Page.objects.live().public(), pk=page_id).specific
-    if not isinstance(page, DiscussionMixin):
+    if not has_discussion(page):
         raise Http404("This page has no discussion.")
     return page
 

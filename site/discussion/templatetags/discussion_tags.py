@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from .. import text, thread, tokens
 from ..forms import CommentForm
-from ..models import DiscussionMixin, Response
+from ..models import Response, has_discussion
 
 register = template.Library()
 
@@ -40,7 +40,7 @@ def heading(count: int, title: str) -> str:
 @register.inclusion_tag("discussion/discussion.html", takes_context=True)
 def discussion(context, page):
     request = context.get("request")
-    if not isinstance(page, DiscussionMixin):
+    if not has_discussion(page):
         return {"enabled": False}
     cookies = request.COOKIES if request is not None else {}
     responses = list(visible_responses(page, tokens.read_pending(cookies.get(tokens.PENDING_COOKIE))))
@@ -75,7 +75,7 @@ def discussion(context, page):
 @register.inclusion_tag("discussion/includes/feed_links.html")
 def discussion_feed_links(page):
     """For the page template's `feeds` block: autodiscovery of the page's responses feeds."""
-    if not isinstance(page, DiscussionMixin):
+    if not has_discussion(page):
         return {}
     return {
         "title": page.title,
