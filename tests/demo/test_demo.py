@@ -96,8 +96,10 @@ def test_demo_repairs_a_category_slug_saved_with_a_space():
     assert Category.objects.get(name="Social media").slug == "social-media"
 
 
-@pytest.mark.django_db(transaction=True)
-def test_demo_loading_tells_no_linked_site_and_emails_nobody(mailoutbox, settings, monkeypatch):
+@pytest.mark.django_db
+def test_demo_loading_tells_no_linked_site_and_emails_nobody(
+    mailoutbox, settings, monkeypatch, django_capture_on_commit_callbacks
+):
     import httpx
 
     from linkbacks.models import OutgoingLinkback
@@ -106,7 +108,8 @@ def test_demo_loading_tells_no_linked_site_and_emails_nobody(mailoutbox, setting
     settings.PODCAST_WEBSUB_HUBS = ["https://hub.example/"]
     pinged = []
     monkeypatch.setattr(websub, "make_client", lambda: httpx.Client(transport=httpx.MockTransport(pinged.append)))
-    call_command("load_demo")  # committed for real, so every on-commit callback has run
+    with django_capture_on_commit_callbacks(execute=True):  # as if committed: every on-commit callback runs
+        call_command("load_demo")
     statuses = set(OutgoingLinkback.objects.values_list("status", flat=True))
     assert statuses == {OutgoingLinkback.Status.RECORDED}, "the seed post links out; its links are recorded, not sent"
     assert not OutgoingLinkback.objects.filter(sent_at__isnull=False).exists()
