@@ -97,6 +97,11 @@ class Decision:
 
 DUPLICATE = "Duplicate comment: it looks as though you’ve already said that!"
 DUPLICATE_SOURCE = "A response from that URL is already registered for this page."
+FLOOD = "You are posting comments too quickly. Please wait a few seconds and send again."
+
+
+def _duplicate(response: Response) -> Rejected:
+    return Rejected(Refusal.DUPLICATE, DUPLICATE if response.kind == Response.Kind.COMMENT else DUPLICATE_SOURCE)
 
 
 def submit(response: Response, *, request_context: RequestContext) -> Response:
@@ -138,7 +143,7 @@ def submit(response: Response, *, request_context: RequestContext) -> Response:
         response.akismet_next_check_at = timezone.now() + SWEEP_GRACE
     poster_id = ctx.user.pk if ctx.is_moderator else None
     if _duplicates(response).exists():  # before flood control, as in WordPress: a double click hears "duplicate"
-        raise Rejected(Refusal.DUPLICATE, DUPLICATE if response.kind == Response.Kind.COMMENT else DUPLICATE_SOURCE)
+        raise _duplicate(response)
     flood_keys = [] if ctx.is_moderator else _claim_flood(response)  # moderators are exempt, as in WordPress
     try:
         with transaction.atomic():
@@ -195,7 +200,7 @@ def _save_unique(response: Response) -> None:
     except IntegrityError:
         response.pk = None
         if response.fingerprint and _duplicates(response).exists():
-            raise Rejected(Refusal.DUPLICATE, DUPLICATE if response.kind == Response.Kind.COMMENT else DUPLICATE_SOURCE) from None
+            raise _duplicate(response) from None
         raise
 
 
@@ -212,7 +217,7 @@ def _claim_flood(response: Response) -> list[str]:
         if not limits.claim(key, seconds):
             for done in claimed:
                 limits.release(done)
-            raise Rejected(Refusal.FLOOD, "You are posting comments too quickly. Please wait a few seconds and send again.")
+            raise Rejected(Refusal.FLOOD, FLOOD)
         claimed.append(key)
     return claimed
 

@@ -98,19 +98,15 @@ def test_demo_repairs_a_category_slug_saved_with_a_space():
 
 @pytest.mark.django_db
 def test_demo_loading_tells_no_linked_site_and_emails_nobody(
-    mailoutbox, settings, monkeypatch, django_capture_on_commit_callbacks
+    mailoutbox, settings, web, django_capture_on_commit_callbacks
 ):
-    import httpx
-
     from linkbacks.models import OutgoingLinkback
-    from podcast import websub
 
-    settings.PODCAST_WEBSUB_HUBS = ["https://hub.example/"]
-    pinged = []
-    monkeypatch.setattr(websub, "make_client", lambda: httpx.Client(transport=httpx.MockTransport(pinged.append)))
+    settings.SAFEFETCH_ALLOWED_NETWORKS = ["127.0.0.0/8"]
+    settings.PODCAST_WEBSUB_HUBS = [web.page("/hub/", "", status=204)]
     with django_capture_on_commit_callbacks(execute=True):  # as if committed: every on-commit callback runs
         call_command("load_demo")
     statuses = set(OutgoingLinkback.objects.values_list("status", flat=True))
     assert statuses == {OutgoingLinkback.Status.RECORDED}, "the seed post links out; its links are recorded, not sent"
     assert not OutgoingLinkback.objects.filter(sent_at__isnull=False).exists()
-    assert mailoutbox == [] and pinged == []
+    assert mailoutbox == [] and web.hits == []

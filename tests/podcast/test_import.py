@@ -4,7 +4,6 @@ import json
 from datetime import UTC, datetime
 from pathlib import Path
 
-import httpx
 import pytest
 from django.core.management import CommandError, call_command
 from django.test import TestCase
@@ -147,18 +146,16 @@ def test_rerunning_an_import_updates_and_never_duplicates(blog_index):
     assert EpisodePage.objects.get(guid="elsewhere-ep-2").persons.count() == 2
 
 
-def test_an_import_pings_no_websub_hub_and_no_linked_site(blog_index, settings, monkeypatch):
+def test_an_import_pings_no_websub_hub_and_no_linked_site(blog_index, settings, web):
     from linkbacks.models import OutgoingLinkback
-    from podcast import websub
 
-    settings.PODCAST_WEBSUB_HUBS = ["https://hub.example/"]
-    pinged = []
-    monkeypatch.setattr(websub, "make_client", lambda: httpx.Client(transport=httpx.MockTransport(pinged.append)))
+    settings.SAFEFETCH_ALLOWED_NETWORKS = ["127.0.0.0/8"]
+    settings.PODCAST_WEBSUB_HUBS = [web.page("/hub/", "", status=204)]
     notes = "<description><![CDATA[<p>See <a href='https://elsewhere.example/post'>this</a>.</p>]]></description>"
     with TestCase.captureOnCommitCallbacks(execute=True):
         report = run(feed(item(1, extra=notes), item(2)), media=False)
     assert len(report.created) == 2
-    assert pinged == []
+    assert web.hits == []
     assert list(OutgoingLinkback.objects.values_list("target_url", "status")) == [
         ("https://elsewhere.example/post", OutgoingLinkback.Status.RECORDED)
     ]
