@@ -252,9 +252,6 @@ def test_approve_links_from_before_they_were_bound_to_a_moderator_no_longer_work
     response.refresh_from_db()
     assert response.status == "pending" and not response.history.exists()
 
-    assert "now approved" in reply.content.decode()
-    assert response.history.get(action="status-approved").actor is None
-
 
 def test_nobody_is_emailed_about_responses_stored_while_publishing_quietly(writer_post, settings, mailoutbox):
     from discussion import moderation, publishing

@@ -5,7 +5,7 @@ import pytest
 from discussion import publishing
 from linkbacks.models import OutgoingLinkback
 from tests.builders import make_post
-from tests.linkbacks.server import Route
+from tests.web import Route
 
 pytestmark = pytest.mark.django_db
 Status = OutgoingLinkback.Status
