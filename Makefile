@@ -54,6 +54,12 @@ test-production: install-test
 	@bash scripts/ensure-system-packages postgresql redis-server nginx
 	BACKCHANNEL_TOPOLOGY=1 bash scripts/with-postgres $(VENV)/bin/pytest -p no:cacheprovider tests/production
 
+# Comment POSTs against that topology while Akismet, SMTP, linkback sources and processes fail;
+# figures printed, exit 1 on a lost row or a 5xx. SOAK_N=10000 for the full run (default 300, as in CI).
+soak: install-test
+	@bash scripts/ensure-system-packages postgresql redis-server nginx
+	bash scripts/with-postgres $(PY) -m bench.soak
+
 bench: install
 	@bash scripts/ensure-system-packages wrk nginx
 	$(PY) -m bench.run

@@ -230,6 +230,7 @@ print(reverse("discussion:moderate", args=[moderation_links.token(
             "30",
             "--graceful-timeout",
             "5",
+            "--preload",  # the app loads before the port opens: a restarted process takes no request it cannot serve
             "--access-logfile",
             str(self.root / "logs" / f"{name}-access.log"),
         ]
