@@ -94,3 +94,17 @@ def test_flood_control_holds_across_app_processes(topology, apps):
 
     assert one.status_code == 303
     assert two.status_code == 429
+
+
+def test_linkback_limits_hold_across_app_processes(topology, apps, outside):
+    """LINKBACK_RATE_PER_SOURCE_HOST (10 a minute) counted once for the site, whichever process answers."""
+    _, _, web = outside
+    source = web.page("/mentions/source", f'<p>About <a href="{topology.url}{POST}">this post</a>.</p>')
+    answers = []
+    for n in range(14):
+        reader = Reader(topology, f"Mention{n}", via=apps[n % 2])  # each from its own address
+        mention = {"source": f"{source}?n={n}", "target": topology.url + POST}
+        answers.append(reader.http.post("/webmention/", data=mention).status_code)
+
+    assert answers[:10] == [202] * 10
+    assert answers[10:] == [429] * 4
