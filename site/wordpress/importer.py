@@ -23,6 +23,7 @@ from tqdm import tqdm
 from wagtail.models import Page, Site
 
 from blog.models import Author, BlogIndexPage, Category
+from discussion import publishing
 
 from . import authors, media, posts, terms
 from .models import ImportedObject
@@ -198,9 +199,12 @@ def import_wordpress(
     """Import a parsed export; with ``dry_run`` everything is rolled back and the summary says what would change.
 
     Without ``into`` the import goes to the site's blog index, made at the site root if there is none.
+    Everything is published quietly (``discussion.publishing``): no pingback, webmention, trackback,
+    WebSub ping or email leaves the site because of an import.
     """
     summary = Summary(dry_run=dry_run)
-    with transaction.atomic() if dry_run else nullcontext():
+    # quietly: years-old posts ping nobody and mail nobody; their links are recorded as already sent
+    with publishing.quietly(), transaction.atomic() if dry_run else nullcontext():
         index = into or default_blog_index() or create_blog_index(export, summary)
         importer = Importer(
             export, index, authors=authors, fetch_media=fetch_media, users=users, dry_run=dry_run, progress=progress
