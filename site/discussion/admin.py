@@ -93,32 +93,31 @@ class DeleteResponsesBulkAction(ModeratorsOnly, DeleteBulkAction):
 
 
 class ModerateBulkAction(ModeratorsOnly, SnippetBulkAction):
-    """Base for approve / spam / not spam / trash on selected responses."""
+    """Base for approve / spam / not spam / trash on selected responses; the queue's own moderate(),
+    so the message is honest about Akismet and the action can be undone."""
 
     models = [Response]
     template_name = "discussion/admin/confirm_bulk_moderate.html"
-    done = ""
 
     def check_perm(self, obj):
         return self.request.user.has_perm(moderation.MODERATE_PERMISSION)
 
     @classmethod
-    def target(cls, response: Response) -> str:
-        raise NotImplementedError
+    def execute_action(cls, objects, request=None, **kwargs):
+        from . import queue
 
-    @classmethod
-    def execute_action(cls, objects, user=None, **kwargs):
-        changed = sum(
-            moderation.set_status(r, cls.target(r), actor=user, reason=f"Bulk action: {cls.display_name}.", report=True)
-            for r in objects
-        )
+        changed, reported = queue.moderate(request, list(objects), cls.action_type)
+        request.discussion_reported = reported
         return changed, 0
 
     def get_execution_context(self):
-        return {**super().get_execution_context(), "user": self.request.user}
+        return {**super().get_execution_context(), "request": self.request}
 
     def get_success_message(self, num_parent_objects, num_child_objects):
-        return f"{num_parent_objects} response(s) {self.done}."
+        from . import queue
+
+        reported = getattr(self.request, "discussion_reported", False)
+        return queue.done_message(self.action_type, num_parent_objects, reported=reported)
 
 
 class ApproveBulkAction(ModerateBulkAction):
@@ -126,11 +125,6 @@ class ApproveBulkAction(ModerateBulkAction):
     action_type = "approve"
     aria_label = "Approve selected responses"
     action_priority = 10
-    done = "approved"
-
-    @classmethod
-    def target(cls, response):
-        return Status.APPROVED
 
 
 class SpamBulkAction(ModerateBulkAction):
@@ -138,11 +132,6 @@ class SpamBulkAction(ModerateBulkAction):
     action_type = "spam"
     aria_label = "Mark selected responses as spam"
     action_priority = 11
-    done = "marked as spam and reported to Akismet"
-
-    @classmethod
-    def target(cls, response):
-        return Status.SPAM
 
 
 class NotSpamBulkAction(ModerateBulkAction):
@@ -150,11 +139,6 @@ class NotSpamBulkAction(ModerateBulkAction):
     action_type = "not-spam"
     aria_label = "Mark selected responses as not spam"
     action_priority = 12
-    done = "restored and reported to Akismet as not spam"
-
-    @classmethod
-    def target(cls, response):
-        return moderation.status_before_spam(response) if response.status == Status.SPAM else response.status
 
 
 class TrashBulkAction(ModerateBulkAction):
@@ -162,8 +146,3 @@ class TrashBulkAction(ModerateBulkAction):
     action_type = "trash"
     aria_label = "Move selected responses to the trash"
     action_priority = 13
-    done = "moved to the trash"
-
-    @classmethod
-    def target(cls, response):
-        return Status.TRASH

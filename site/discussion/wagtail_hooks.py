@@ -1,6 +1,7 @@
-"""The moderation queue in the Wagtail admin: a snippet viewset with filters, search, bulk actions
-and a pending count on its menu item."""
+"""The moderation queue in the Wagtail admin: a snippet viewset with status tabs, filters, search,
+row and bulk actions (queue.py), and a pending count on its menu item, which opens the pending tab."""
 
+from django.urls import path
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.sidebar import LinkMenuItem
@@ -12,7 +13,7 @@ from wagtail.snippets.views import chooser
 from wagtail.snippets.views.chooser import SnippetChooserViewSet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from . import admin, moderation
+from . import admin, moderation, queue
 from .models import Response
 
 
@@ -26,7 +27,8 @@ class PendingCountMenuItem(MenuItem):
         pending = Response.objects.filter(status=Response.Status.PENDING).count()
         label = f"{self.label} ({pending})" if pending else self.label
         attrs = {**self.attrs, "data-pending-count": str(pending)}
-        return LinkMenuItem(self.name, label, self.url, icon_name=self.icon_name, classname=self.classname, attrs=attrs)
+        url = f"{self.url}?status=pending"
+        return LinkMenuItem(self.name, label, url, icon_name=self.icon_name, classname=self.classname, attrs=attrs)
 
 
 class ResponsePermissionPolicy(ModelPermissionPolicy):
@@ -93,6 +95,9 @@ class ResponseViewSet(SnippetViewSet):
     list_per_page = 50
     ordering = ["-created_at", "-id"]
     edit_handler = admin.edit_handler
+    index_view_class = queue.QueueIndexView
+    index_template_name = "discussion/admin/queue_index.html"
+    history_view_class = queue.HistoryView
     list_display = [
         TitleColumn("author_name", label="Author", url_name="wagtailsnippets_discussion_response:edit"),
         Column("excerpt", label="Response", accessor=admin.excerpt),
@@ -106,7 +111,15 @@ class ResponseViewSet(SnippetViewSet):
             link_attrs={"target": "_blank", "rel": "noopener"},
         ),
         DateColumn("created_at", label="Received"),
+        queue.RowActionsColumn("actions", label="Actions"),
     ]
+
+    def get_urlpatterns(self):
+        return super().get_urlpatterns() + [
+            path("moderate/<int:pk>/<str:action>/", queue.row_action, name="moderate"),
+            path("undo/", queue.undo, name="undo"),
+            path("reply/<int:pk>/", queue.reply, name="reply"),
+        ]
 
     def get_queryset(self, request):
         return Response.objects.select_related("page")
