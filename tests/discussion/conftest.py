@@ -101,3 +101,26 @@ def make_response(page, **fields) -> Response:
     fields.setdefault("content", "A response.")
     fields.setdefault("status", Response.Status.APPROVED)
     return Response.objects.create(page=page, **fields)
+
+
+@pytest.fixture
+def queue(post):
+    return {
+        "held": make_response(post, status="pending", author_name="Held Hannah", content="please approve"),
+        "ok": make_response(post, status="approved", author_name="Okay Olive", content="fine words"),
+        "spam": make_response(
+            post,
+            status="spam",
+            author_name="Spammy Sam",
+            content="buy pills",
+            akismet_payload={"user_ip": "203.0.113.1", "comment_content": "buy pills"},
+        ),
+        "ping": make_response(
+            post,
+            kind="pingback",
+            status="approved",
+            author_name="Alice's blog",
+            source_url="https://alice.example/",
+            content="[…] linked […]",
+        ),
+    }

@@ -7,33 +7,10 @@ import pytest
 from django.urls import reverse
 
 from discussion.models import Response
-from tests.discussion.conftest import make_response, post_comment
+from tests.discussion.conftest import post_comment
 
 pytestmark = pytest.mark.django_db
 INDEX = "wagtailsnippets_discussion_response:list"
-
-
-@pytest.fixture
-def queue(post):
-    return {
-        "held": make_response(post, status="pending", author_name="Held Hannah", content="please approve"),
-        "ok": make_response(post, status="approved", author_name="Okay Olive", content="fine words"),
-        "spam": make_response(
-            post,
-            status="spam",
-            author_name="Spammy Sam",
-            content="buy pills",
-            akismet_payload={"user_ip": "203.0.113.1", "comment_content": "buy pills"},
-        ),
-        "ping": make_response(
-            post,
-            kind="pingback",
-            status="approved",
-            author_name="Alice's blog",
-            source_url="https://alice.example/",
-            content="[…] linked […]",
-        ),
-    }
 
 
 def bulk_url(action: str, *responses) -> str:

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from discussion.models import Response
 from tests.discussion.conftest import make_response
-from tests.discussion.test_admin import bulk_url, queue  # noqa: F401 (the fixture)
+from tests.discussion.test_admin import bulk_url
 
 pytestmark = pytest.mark.django_db
 INDEX = "wagtailsnippets_discussion_response:list"
