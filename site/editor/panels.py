@@ -7,6 +7,7 @@ two queries, whatever the size of the site.
 
 from typing import Any
 
+from django.forms import Media
 from django.urls import reverse
 from wagtail.admin.ui.components import Component
 from wagtail.models import Page, Revision
@@ -37,11 +38,16 @@ class StartPanel(Component):
 
 
 class ResponsesPanel(Component):
-    """Responses waiting for a moderator, with the queue one click away, and the latest approved ones."""
+    """Responses waiting for a moderator, with approve / spam / trash / reply at hand (the queue's own
+    row actions, so each can be undone there), and the latest approved ones."""
 
     name = "responses"
     template_name = "editor/panels/responses.html"
     order = 20
+
+    @property
+    def media(self):
+        return Media(css={"all": ["editor/dashboard.css"]})
 
     def get_context_data(self, parent_context: dict[str, Any]) -> dict[str, Any]:
         user = parent_context["request"].user
@@ -55,6 +61,9 @@ class ResponsesPanel(Component):
             "pending_count": pending.count(),
             "recent": recent.filter(status=Response.Status.APPROVED)[:LIMIT],
             "queue_url": reverse("wagtailsnippets_discussion_response:list"),
+            "quick_actions": [("approve", "Approve"), ("spam", "Spam"), ("trash", "Trash")],
+            "request": parent_context["request"],
+            "csrf_token": parent_context.get("csrf_token"),
         }
 
 

@@ -69,3 +69,15 @@ def test_new_post_starts_with_the_signed_in_author(admin_client, admin_user, blo
     selected = [chunk for chunk in html.split("<option") if "selected" in chunk.split(">")[0]]
     assert any(f'value="{me.pk}"' in chunk and "Admin Author" in chunk for chunk in selected), selected
     assert not any("Someone Else" in chunk for chunk in selected)
+
+
+def test_pending_responses_can_be_approved_from_the_dashboard(admin_client, post):
+    waiting = make_response(post, author_name="Waiting Walter", status=Response.Status.PENDING)
+    html = admin_client.get("/admin/").content.decode()
+    approve = f"/admin/snippets/discussion/response/moderate/{waiting.pk}/approve/"
+    assert f'action="{approve}"' in html
+    response = admin_client.post(approve, {"next": "/admin/"})
+    assert response.status_code == 302 and response["Location"] == "/admin/"
+    waiting.refresh_from_db()
+    assert waiting.status == Response.Status.APPROVED
+    assert "Nothing waits for moderation" in admin_client.get("/admin/").content.decode()
