@@ -98,5 +98,5 @@ class DeadlineTransport(httpx.HTTPTransport):
 
     def __init__(self, seconds: float):
         super().__init__(retries=0)
-        # httpx has no public hook for the network backend (same approach as linkbacks.fetch; httpx 0.28).
+        # httpx has no public hook for the network backend (same approach as safefetch.transport; httpx 0.28).
         self._pool._network_backend = _Backend(Deadline(seconds))
