@@ -1,10 +1,13 @@
 """The address policy: an allow-list of globally routable unicast plus the networks we allow, with every
 IPv6 transition form judged by the IPv4 address it carries; a refused address is never dialled."""
 
+import ipaddress
 import socket
 
 import httpcore
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from safefetch import addresses, fetch
 from tests.safefetch.conftest import AGENT
@@ -114,8 +117,6 @@ def test_globally_routable_addresses_are_allowed_in_any_spelling(address):
     ],
 )
 def test_the_ipv4_inside_a_transition_address_is_found(address, expected):
-    import ipaddress
-
     embedded = addresses.embedded_ipv4(ipaddress.IPv6Address(address))
     assert (str(embedded) if embedded else None) == expected
 
@@ -138,3 +139,20 @@ def test_a_name_resolving_to_a_transition_address_is_never_dialled(monkeypatch, 
     with pytest.raises(fetch.BlockedAddress):
         fetch.get("http://sneaky.example/", agent=AGENT)
     assert dialled == []
+
+
+@given(st.ip_addresses(v=4))
+def test_every_ipv6_spelling_of_an_ipv4_address_gets_the_ipv4_verdict(ipv4):
+    value = int(ipv4)
+    spellings = [
+        ipaddress.IPv6Address(value),  # ::a.b.c.d
+        ipaddress.IPv6Address(0xFFFF << 32 | value),  # ::ffff:a.b.c.d
+        ipaddress.IPv6Address(0xFFFF << 48 | value),  # ::ffff:0:a.b.c.d
+        ipaddress.IPv6Address(0x64FF9B << 96 | value),  # 64:ff9b::a.b.c.d
+        ipaddress.IPv6Address(0x2002 << 112 | value << 80 | 1),  # 2002:aabb:ccdd::1
+    ]
+    verdict = addresses.is_allowed_address(str(ipv4))
+    assert not verdict or ipv4.is_global
+    assert {spelling: addresses.is_allowed_address(str(spelling)) for spelling in spellings} == dict.fromkeys(
+        spellings, verdict
+    )
