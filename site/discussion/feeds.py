@@ -9,7 +9,7 @@ import html
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
-from wagtail.models import Page
+from wagtail.models import Page, Site
 
 from syndication.generators import ContentAtomFeed, ContentRssFeed
 
@@ -31,17 +31,25 @@ def response_url(response: Response) -> str:
     return (response.page.get_full_url() or settings.SITE_URL + "/") + f"#{response.anchor}"
 
 
+def site_name(site: Site | None) -> str:
+    """The name an editor gave the Wagtail site (Settings → Sites); WAGTAIL_SITE_NAME only when it has none."""
+    return site.site_name if site is not None and site.site_name else settings.WAGTAIL_SITE_NAME
+
+
 class SiteResponsesFeed(Feed):
     feed_type = ContentRssFeed
 
-    def title(self):
-        return f"Responses for {settings.WAGTAIL_SITE_NAME}"
+    def get_object(self, request, *args, **kwargs):
+        return Site.find_for_request(request)
+
+    def title(self, site):
+        return f"Responses for {site_name(site)}"
 
     def link(self):
         return settings.SITE_URL + "/"
 
-    def description(self):
-        return f"The latest comments, pingbacks, trackbacks and webmentions on {settings.WAGTAIL_SITE_NAME}."
+    def description(self, site):
+        return f"The latest comments, pingbacks, trackbacks and webmentions on {site_name(site)}."
 
     def feed_url(self):
         return settings.SITE_URL + reverse("discussion:feed")

@@ -10,24 +10,36 @@ from django.utils import timezone
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 
+TRACKBACKS_MAX = 20
+
 
 class DiscussionMixin(models.Model):
     """Opt a page type into the discussion: comment form, linkbacks, response feeds.
 
     Like Wagtail's FormMixin, the page type tells the discussion what it needs through methods it
     may override, so the discussion never guesses at its fields: ``accepts_linkbacks()``,
-    ``discussion_published_at()``, ``discussion_closes_with_age`` and ``discussion_recipients()``.
+    ``discussion_published_at()``, ``discussion_closes_with_age``, ``discussion_recipients()`` and
+    ``trackback_targets()``.
     Code outside asks ``takes_linkbacks(page)`` and ``has_discussion(page)``, never ``hasattr``.
     """
 
     accept_comments = models.BooleanField(default=True, help_text="Readers may comment on this page.")
     accept_linkbacks = models.BooleanField(default=True, help_text="Accept pingbacks, trackbacks and webmentions.")
+    send_trackbacks_to = models.TextField(
+        "send trackbacks to",
+        blank=True,
+        help_text="TrackBack URLs of pages you write about, separated by spaces or new lines (as in WordPress). "
+        "Each is pinged once, when the page is published; links in the text get pingbacks and webmentions anyway.",
+    )
 
     # WordPress closes old posts only (close_comments_for_post_types): a page type without a date opts out.
     discussion_closes_with_age = True
 
     discussion_panels = [
-        MultiFieldPanel([FieldPanel("accept_comments"), FieldPanel("accept_linkbacks")], heading="Discussion")
+        MultiFieldPanel(
+            [FieldPanel("accept_comments"), FieldPanel("accept_linkbacks"), FieldPanel("send_trackbacks_to")],
+            heading="Discussion",
+        )
     ]
 
     class Meta:
@@ -46,6 +58,11 @@ class DiscussionMixin(models.Model):
         """Who is emailed about new responses: the page owner; page types with authors override it."""
         owner = self.owner if self.owner_id else None
         return [owner.email] if owner is not None and owner.email else []
+
+    def trackback_targets(self) -> list[str]:
+        """The http(s) URLs in "Send trackbacks to", in order, once each (at most TRACKBACKS_MAX)."""
+        urls = [url for url in self.send_trackbacks_to.split() if url.lower().startswith(("http://", "https://"))]
+        return list(dict.fromkeys(urls))[:TRACKBACKS_MAX]
 
     def discussion_closes_at(self) -> datetime | None:
         """When comments and linkbacks close automatically (DISCUSSION_CLOSE_AFTER_DAYS), or None."""

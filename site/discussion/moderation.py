@@ -168,6 +168,42 @@ def submit(response: Response, *, request_context: RequestContext) -> Response:
     return response
 
 
+def resubmit(response: Response, *, request_context: RequestContext, action: str, note: str = "") -> Response:
+    """Run a stored response whose words changed (a resent webmention) through the intake again, as a
+    new submission would: the page still open, blocked words, Akismet, the hold rules.
+
+    An approved response that no longer passes goes back to pending (or to spam); one in spam stays
+    there whatever the new words say. The history gets ``action`` (with ``note``), the checks and
+    the change of status. Raises Rejected, changing nothing, when the page no longer takes it."""
+    ctx = request_context
+    page = response.page.specific
+    response.content_html = (
+        text.sanitise(response.content_html) if response.content_html else text.render(response.content)
+    )
+    _fit(response)
+    _gate(response, page)
+    response.akismet_payload = akismet.payload_for(response, permalink=ctx.permalink or page.full_url or "")
+    decision = _decide(response, ctx, page)
+    old = response.status
+    if old == Status.SPAM:
+        decision = Decision(Status.SPAM, "Was spam before the change; stays spam.", decision.events)
+    response.status = decision.status
+    response.fingerprint = fingerprint(response)
+    response.akismet_next_check_at = timezone.now() + SWEEP_GRACE if decision.ask_akismet else None
+    with transaction.atomic():
+        response.save()
+        _record(response, action, note=note)
+        for event, event_note in decision.events:
+            _record(response, event, note=event_note)
+        if decision.status != old:
+            _record(
+                response, f"status-{decision.status}", status_from=old, status_to=decision.status, note=decision.reason
+            )
+        _follow_up(response, None, decision)
+    _refresh(response)
+    return response
+
+
 def fingerprint(response: Response) -> str:
     """Same page, same parent, same author, same words (or, for a linkback, the same source URL)."""
     if response.kind == Response.Kind.COMMENT:

@@ -26,6 +26,8 @@ BLOCK_TAGS = frozenset(
 SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "head", "title"})
 MEDIA_SELECTOR = "img[src], video[src], audio[src], source[src], video[poster]"
 _SPACE = re.compile(r"\s+")
+TITLE_SEPARATORS = (" – ", " — ", " | ", " - ", " · ", " :: ", " » ")
+_FEED_TITLE = re.compile(r"^(.+?)\s*(?:»|&raquo;|-|–)\s*(?:Feed|Comments Feed|RSS)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -57,19 +59,57 @@ def parse(html: str | bytes) -> LexborHTMLParser:
     return LexborHTMLParser(html)
 
 
-def page_title(tree: LexborHTMLParser) -> str:
-    """og:title, else <title>, else the first heading; empty when the page has none."""
+def page_title(tree: LexborHTMLParser, site_names: tuple[str, ...] = ()) -> str:
+    """og:title, else the first <h1> (unless it is the site's name), else <title> without a trailing
+    " – Site" / " | Site" / " - Site" naming the site, else the first heading; empty when none.
+
+    The site's name comes from ``site_names`` (a caller's h-card), og:site_name, a WordPress theme's
+    ``.site-title``, its feed link ("Site » Feed"), or an <h1> that the <title> ends with."""
+    names = {collapse(name).casefold() for name in (*site_names, *site_names_in(tree)) if collapse(name)}
     meta = tree.css_first('meta[property="og:title"], meta[name="og:title"]')
-    candidates = [meta.attributes.get("content") if meta else None]
+    h1 = tree.css_first("h1")
     title = tree.css_first("title")
-    candidates.append(title.text() if title else None)
-    heading = tree.css_first("h1, h2, h3, h4, h5, h6")
-    candidates.append(heading.text() if heading else None)
+    heading = tree.css_first("h2, h3, h4, h5, h6")
+    h1_text = collapse(h1.text()) if h1 else ""
+    title_text = collapse(title.text()) if title else ""
+    if h1_text and any(title_text.endswith(separator + h1_text) for separator in TITLE_SEPARATORS):
+        names.add(h1_text.casefold())  # "Post – Blog" over an <h1>Blog</h1>: the heading is the site's name
+    candidates = [
+        meta.attributes.get("content") if meta else None,
+        h1_text if h1_text.casefold() not in names else None,
+        without_site_suffix(title_text, names),
+        heading.text() if heading else None,
+    ]
     for candidate in candidates:
         text = collapse(candidate or "")
         if text:
             return _shorten(text, TITLE_MAX)
     return ""
+
+
+def site_names_in(tree: LexborHTMLParser) -> list[str]:
+    """What the page says its site is called: og:site_name, ``.site-title``, the feed link's title."""
+    names = []
+    meta = tree.css_first('meta[property="og:site_name"], meta[name="og:site_name"]')
+    if meta is not None:
+        names.append(meta.attributes.get("content") or "")
+    site_title = tree.css_first(".site-title")
+    if site_title is not None:
+        names.append(site_title.text())
+    for link in tree.css('link[rel="alternate"][type="application/rss+xml"][title]'):
+        feed = _FEED_TITLE.match(collapse(link.attributes.get("title") or ""))
+        if feed:
+            names.append(feed.group(1))
+    return names
+
+
+def without_site_suffix(title: str, site_names: set[str]) -> str:
+    """ "Post – Blog" → "Post" when "Blog" is the site's name (compared without case)."""
+    for separator in TITLE_SEPARATORS:
+        head, found, tail = title.rpartition(separator)
+        if found and head.strip() and tail.strip().casefold() in site_names:
+            return head.strip()
+    return title
 
 
 def find_link(tree: LexborHTMLParser, target_url: str, base_url: str = "") -> LexborNode | None:

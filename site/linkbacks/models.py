@@ -21,6 +21,7 @@ class OutgoingLinkback(models.Model):
     class Kind(models.TextChoices):
         WEBMENTION = "webmention", "Webmention"
         PINGBACK = "pingback", "Pingback"
+        TRACKBACK = "trackback", "Trackback"
         LOCAL = "local", "Local page"
         NONE = "", "None"
 
@@ -81,6 +82,10 @@ class IncomingWebmention(models.Model):
     author_photo = models.URLField(max_length=2000, blank=True, help_text="From the source's h-card, when it has one.")
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     user_agent = models.TextField(blank=True)
+    attempts = models.PositiveSmallIntegerField(
+        default=0, help_text="Second looks taken: a source that answers 404 is checked once more before removal."
+    )
+    next_attempt_at = models.DateTimeField(null=True, blank=True, db_index=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -107,8 +107,7 @@ def ping(params: tuple, context: moderation.RequestContext) -> str:
     receiving.throttle(context.ip, source)
     receiving.check_not_same(source, target)
     page = receiving.accepting_page(target)
-    if receiving.is_duplicate(page, source):
-        raise receiving.AlreadyRegistered("The pingback has already been registered.")
+    receiving.check_not_registered(page, source)
     verified = receiving.verify(source, target)
     response = receiving.new_response(Response.Kind.PINGBACK, page, verified)
     receiving.submit(response, context)

@@ -36,6 +36,10 @@ class LinkbackError(Exception):
 class SourceMissing(LinkbackError):
     fault_code = 0x10
 
+    def __init__(self, message: str, status: int | None = None):
+        super().__init__(message)
+        self.status = status  # the source's HTTP status (404, 410) when it answered one
+
 
 class NoLink(LinkbackError):
     fault_code = 0x11
@@ -88,6 +92,8 @@ def from_fetch_error(error: fetch.FetchError) -> LinkbackError:
     if error.opaque:
         logger.info("Linkback source could not be fetched: %s", error)
         return SourceMissing(error.public("The source"))
+    if isinstance(error, fetch.SourceMissing):
+        return SourceMissing(str(error), error.status)
     for fetch_type, linkback_type in _FETCH_ERRORS.items():
         if isinstance(error, fetch_type):
             return linkback_type(str(error))
@@ -146,8 +152,18 @@ def accepting_page(target_url: str) -> Page:
     return page
 
 
-def is_duplicate(page: Page, source_url: str) -> bool:
-    return Response.objects.filter(page=page, source_url=source_url).exclude(status=Response.Status.TRASH).exists()
+def check_not_registered(page: Page, source_url: str) -> None:
+    """AlreadyRegistered when a response from ``source_url`` is on the page, named by its kind
+    ("a pingback from this page is already recorded"), whichever protocol asks now."""
+    kind = (
+        Response.objects.filter(page=page, source_url=source_url)
+        .exclude(status=Response.Status.TRASH)
+        .values_list("kind", flat=True)
+        .first()
+    )
+    if kind is not None:
+        label = Response.Kind(kind).label.lower()
+        raise AlreadyRegistered(f"A {label} from this page is already recorded.")
 
 
 def check_not_same(source_url: str, target_url: str) -> None:

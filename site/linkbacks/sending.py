@@ -15,16 +15,17 @@ import logging
 import xmlrpc.client
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
+from django.conf import settings
 from django.utils import timezone
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.rich_text import expand_db_html
 
 from discussion import moderation
-from discussion.models import Response, takes_linkbacks
+from discussion.models import Response, has_discussion, takes_linkbacks
 from safefetch import fetch
 
-from . import discovery, excerpt, receiving
+from . import discovery, excerpt, receiving, trackback
 from .models import OutgoingLinkback
 
 logger = logging.getLogger(__name__)
@@ -33,6 +34,8 @@ Kind = OutgoingLinkback.Kind
 MAX_LINKS = 50
 ANSWER_MAX = 1_000
 ANSWER_BYTES = 64 * 1024
+TRACKBACK_EXCERPT = 252
+TRACKBACK_AGENT = fetch.UserAgent("Backchannel-Linkbacks/1.0", "sending a trackback")
 
 
 def body_html(page: Page) -> str:
@@ -97,8 +100,9 @@ def plan(page_id: int) -> list[int]:
         row.source_url, row.source_gone = source, False
         row.save()
         queued.append(row.pk)
+    queued += _plan_trackbacks(page, source, digest, existing, links)
     for url, row in existing.items():
-        if url not in links and row.still_linked:
+        if url not in links and row.still_linked and row.kind != Kind.TRACKBACK:
             row.still_linked = False
             resend = row.kind == Kind.WEBMENTION and row.status == Status.SENT
             row.status = Status.QUEUED if resend else row.status
@@ -110,6 +114,27 @@ def plan(page_id: int) -> list[int]:
         source_url=source, source_gone=False
     )
     return queued
+
+
+def _plan_trackbacks(page: Page, source: str, digest: str, existing: dict, links: list[str]) -> list[int]:
+    """Rows for the page's "Send trackbacks to" URLs: each is pinged once, as WordPress does (its
+    ``pinged`` list); a URL that is also a link in the text gets its webmention or pingback instead."""
+    queued = []
+    for url in page.trackback_targets() if has_discussion(page) else []:
+        if url in existing or url in links:
+            continue
+        row = OutgoingLinkback.objects.create(
+            page=page, target_url=url, kind=Kind.TRACKBACK, endpoint=url, content_hash=digest, source_url=source
+        )
+        queued.append(row.pk)
+    return queued
+
+
+def trackback_excerpt(page: Page) -> str:
+    """What a TrackBack ping says about the page: its search description, else the start of its text
+    (252 characters, as WordPress sends)."""
+    text = excerpt.collapse(page.search_description) or excerpt.collapse(excerpt.parse(body_html(page)).text() or "")
+    return text if len(text) <= TRACKBACK_EXCERPT else text[: TRACKBACK_EXCERPT - 1].rsplit(" ", 1)[0] + "…"
 
 
 def record_as_sent(page: Page) -> int:
@@ -124,10 +149,15 @@ def record_as_sent(page: Page) -> int:
     source = page.full_url or ""
     digest = fingerprint(html)
     existing = {row.target_url: row for row in OutgoingLinkback.objects.filter(page=page)}
-    links = links_in(html, source)
+    trackbacks = page.trackback_targets() if has_discussion(page) else []
+    links = list(dict.fromkeys(links_in(html, source) + trackbacks))
     for url in links:
         row = existing.get(url) or OutgoingLinkback(
-            page=page, target_url=url, status=Status.RECORDED, answer="Not sent: published quietly (an import)."
+            page=page,
+            target_url=url,
+            status=Status.RECORDED,
+            kind=Kind.TRACKBACK if url in trackbacks else Kind.NONE,
+            answer="Not sent: published quietly (an import).",
         )
         row.content_hash, row.still_linked, row.source_url, row.source_gone = digest, True, source, False
         row.save()
@@ -163,6 +193,8 @@ def send(outgoing: OutgoingLinkback) -> OutgoingLinkback:
     if outgoing.page is None:
         return _done(outgoing, Status.FAILED, outgoing.kind, outgoing.endpoint, "Not sent: the page was deleted.")
     page = outgoing.page.specific
+    if outgoing.kind == Kind.TRACKBACK:
+        return _send_trackback(outgoing, page, source)
     try:
         target_page = receiving.find_page(outgoing.target_url)
     except receiving.TargetMissing as error:
@@ -263,6 +295,39 @@ def _send_pingback(outgoing: OutgoingLinkback, endpoint: str, source: str) -> Ou
     except Exception as error:  # any unreadable answer
         return _done(outgoing, Status.FAILED, Kind.PINGBACK, endpoint, f"Unreadable XML-RPC answer ({error}).")
     return _done(outgoing, Status.SENT, Kind.PINGBACK, endpoint, str(result))
+
+
+def _send_trackback(outgoing: OutgoingLinkback, page: Page, source: str) -> OutgoingLinkback:
+    """POST the spec's form (title, url, excerpt, blog_name) and read its ``<error>`` reply; unlike
+    WordPress, which marks any answer as pinged, a refusal is recorded as failed with its message."""
+    site = page.get_site()
+    fields = {
+        "title": page.title,
+        "url": source,
+        "excerpt": trackback_excerpt(page),
+        "blog_name": site.site_name if site is not None and site.site_name else settings.WAGTAIL_SITE_NAME,
+    }
+    try:
+        answer = fetch.request(
+            "POST",
+            outgoing.target_url,
+            data=fields,
+            agent=TRACKBACK_AGENT,
+            headers={"Accept": "text/xml, application/xml;q=0.9, */*;q=0.1"},
+            max_bytes=ANSWER_BYTES,
+        )
+    except (fetch.Unreachable, fetch.UpstreamError) as error:
+        return _done(outgoing, Status.RETRYING, Kind.TRACKBACK, outgoing.target_url, str(error))
+    except fetch.FetchError as error:
+        return _done(outgoing, Status.FAILED, Kind.TRACKBACK, outgoing.target_url, str(error))
+    if answer.status == 429 or answer.status >= 500:
+        return _done(outgoing, Status.RETRYING, Kind.TRACKBACK, outgoing.target_url, f"HTTP {answer.status}")
+    if answer.status != 200:
+        return _done(outgoing, Status.FAILED, Kind.TRACKBACK, outgoing.target_url, f"HTTP {answer.status}")
+    refused, message = trackback.read_reply(answer.content)
+    if refused:
+        return _done(outgoing, Status.FAILED, Kind.TRACKBACK, outgoing.target_url, f"Refused: {message}")
+    return _done(outgoing, Status.SENT, Kind.TRACKBACK, outgoing.target_url, message or "Trackback accepted.")
 
 
 def _done(outgoing: OutgoingLinkback, status: str, kind: str, endpoint: str, answer: str) -> OutgoingLinkback:

@@ -24,6 +24,8 @@ def verify_webmention(mention_id: int) -> str:
     mention = IncomingWebmention.objects.filter(pk=mention_id).select_related("page").first()
     if mention is None or mention.status != IncomingWebmention.Status.QUEUED:
         return "nothing to do"
+    if mention.next_attempt_at is not None and mention.next_attempt_at > timezone.now():
+        return "not due yet"  # the second look at a source that answered 404
     return webmention.verify(mention).status
 
 
@@ -64,8 +66,12 @@ def schedule_retry(outgoing: OutgoingLinkback) -> None:
 @periodic(every=timedelta(minutes=10))
 @task()
 def retry_due_linkbacks() -> int:
-    """The workers' sweep: retry what is due, also when its deferred task was lost (or the backend cannot defer)."""
+    """The workers' sweep: retry what is due, also when its deferred task was lost (or the backend cannot
+    defer): outgoing linkbacks, and second looks at webmention sources that answered 404."""
     due = OutgoingLinkback.objects.filter(
         status=OutgoingLinkback.Status.RETRYING, next_attempt_at__lte=timezone.now()
     ).values_list("pk", flat=True)
-    return len([send_linkback.enqueue(pk) for pk in due])
+    looks = IncomingWebmention.objects.filter(
+        status=IncomingWebmention.Status.QUEUED, next_attempt_at__lte=timezone.now()
+    ).values_list("pk", flat=True)
+    return len([send_linkback.enqueue(pk) for pk in due]) + len([verify_webmention.enqueue(pk) for pk in looks])

@@ -10,6 +10,7 @@ import codecs
 from urllib.parse import parse_qsl
 from xml.sax.saxutils import escape
 
+from defusedxml import DefusedXmlException, ElementTree
 from wagtail.models import Page
 
 from discussion import moderation
@@ -28,6 +29,18 @@ def reply(error: str = "") -> str:
     """The spec's answer: ``<error>0</error>``, or ``1`` with a message."""
     body = f"<error>1</error><message>{escape(error)}</message>" if error else "<error>0</error>"
     return f'<?xml version="1.0" encoding="utf-8"?>\n<response>{body}</response>\n'
+
+
+def read_reply(content: bytes) -> tuple[bool, str]:
+    """A receiver's answer to our ping: (refused, message). An answer that is not the spec's XML
+    counts as accepted, as WordPress counts it, with the reason in the message."""
+    try:
+        root = ElementTree.fromstring(content)
+    except (ElementTree.ParseError, DefusedXmlException, ValueError):
+        return False, "The answer was not a TrackBack reply; counted as sent."
+    error = (root.findtext("error") or "").strip()
+    message = excerpt.collapse(root.findtext("message") or "")[:500]
+    return error not in ("", "0"), message
 
 
 def decode_form(body: bytes, content_type: str) -> dict[str, str]:
@@ -76,8 +89,7 @@ def receive(page: Page, fields: dict[str, str], context: moderation.RequestConte
         raise receiving.TargetRefused("This page does not take trackbacks.")
     if not page.linkbacks_open():
         raise receiving.TargetClosed("Sorry, trackbacks are closed for this item.")
-    if receiving.is_duplicate(page, source):
-        raise receiving.AlreadyRegistered("There is already a trackback from that URL for this page.")
+    receiving.check_not_registered(page, source)
     verified = receiving.verify(source, target)
     title = _shorten(clean_line(fields.get("title", "")), TITLE_MAX) or verified.title
     sender_excerpt = _shorten(_plain(fields.get("excerpt", "")), EXCERPT_MAX)

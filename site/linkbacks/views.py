@@ -60,6 +60,8 @@ def _page_at(request: HttpRequest, path: str) -> Page:
 
 @csrf_exempt
 def trackback_view(request: HttpRequest, path: str) -> HttpResponse:
+    """Every answer to a POST is HTTP 200, refusals included (``<error>1</error>`` and a message), as the
+    TrackBack spec and WordPress answer; senders read the XML, not the status."""
     if request.method != "POST":
         return HttpResponse(
             trackback.reply("Trackbacks are sent with POST."), status=405, content_type=XML, headers={"Allow": "POST"}
@@ -67,15 +69,15 @@ def trackback_view(request: HttpRequest, path: str) -> HttpResponse:
     try:
         page = _page_at(request, path)
     except Http404:
-        return HttpResponse(trackback.reply("There is no page at this address."), status=404, content_type=XML)
+        return HttpResponse(trackback.reply("There is no page at this address."), content_type=XML)
     body = _body(request, 64 * 1024)
     if body is None:
-        return HttpResponse(trackback.reply("The trackback is too large."), status=413, content_type=XML)
+        return HttpResponse(trackback.reply("The trackback is too large."), content_type=XML)
     try:
         fields = trackback.decode_form(body, request.META.get("CONTENT_TYPE", ""))
         trackback.receive(page, fields, _context(request, page.full_url or ""))
     except receiving.LinkbackError as error:
-        return HttpResponse(trackback.reply(error.message), status=error.http_status, content_type=XML)
+        return HttpResponse(trackback.reply(error.message), content_type=XML)
     return HttpResponse(trackback.reply(), content_type=XML)
 
 

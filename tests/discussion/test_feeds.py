@@ -117,3 +117,14 @@ def test_autodiscovery_links_for_the_feeds_block(post):
     assert 'rel="alternate" type="application/rss+xml" title="Responses on Hello world (RSS)"' in html
     assert f'href="/discussion/{post.pk}/feed/"' in html
     assert f'href="/discussion/{post.pk}/feed/atom/"' in html
+
+
+@pytest.mark.parametrize("name", ["discussion:feed", "discussion:feed_atom"])
+def test_site_feeds_are_titled_with_the_wagtail_sites_name(client, responses, settings, name):
+    from wagtail.models import Site
+
+    settings.WAGTAIL_SITE_NAME = "Backchannel (the setting)"
+    Site.objects.filter(is_default_site=True).update(site_name="Neville’s Blog")
+    feed = parse(client.get(reverse(name))).feed
+    assert feed.title == "Responses for Neville’s Blog"
+    assert "Neville’s Blog" in feed.get("subtitle", feed.get("description", ""))

@@ -107,8 +107,10 @@ trackback_bodies = st.one_of(
 def test_any_trackback_body(client, post, body, content_type):
     before = counts()
     reply = client.generic("POST", f"{post.url}trackback/", body, content_type=content_type)
-    assert_refusal_stores_nothing(reply, before)
+    assert reply.status_code == 200, reply.content[:300]  # the spec answers every trackback with 200 …
     assert reply["Content-Type"] == "text/xml; charset=utf-8"
+    if b"<error>1</error>" in reply.content:  # … and a refusal in the XML: then nothing is stored
+        assert counts() == before, reply.content[:300]
 
 
 webmention_bodies = st.one_of(

@@ -53,14 +53,14 @@ def test_only_url_is_required_and_the_excerpt_comes_from_the_source(client, web,
 
 def test_missing_url_is_an_error(client, post):
     response = trackback(client, post, title="No url")
-    assert response.status_code == 400
+    assert response.status_code == 200
     assert reply(response) == ("1", "The url parameter is required.")
 
 
 def test_source_without_link_is_refused_unlike_wordpress(client, web, post):
     source = web.page("/spam", "<html><p>Buy things at <a href='https://spam.test/'>spam</a>.</p></html>")
     response = trackback(client, post, url=source, title="Totally relevant", excerpt="spam spam")
-    assert response.status_code == 400
+    assert response.status_code == 200
     error, message = reply(response)
     assert error == "1" and "does not contain a link" in message
     assert not Response.objects.exists()
@@ -70,21 +70,30 @@ def test_duplicate_trackback_is_an_error(client, web, post):
     source = web.page("/alice/post", linking_page(post.full_url))
     trackback(client, post, url=source)
     response = trackback(client, post, url=source)
-    assert response.status_code == 409
-    assert reply(response) == ("1", "There is already a trackback from that URL for this page.")
+    assert response.status_code == 200
+    assert reply(response) == ("1", "A trackback from this page is already recorded.")
+
+
+def test_a_trackback_after_a_pingback_from_the_same_page_names_the_pingback(client, rpc, web, post):
+    source = web.page("/alice/post", linking_page(post.full_url))
+    rpc.pingback.ping(source, post.full_url)
+    response = trackback(client, post, url=source, title="Same post")
+    assert response.status_code == 200
+    assert reply(response) == ("1", "A pingback from this page is already recorded.")
+    assert list(Response.objects.values_list("kind", flat=True)) == ["pingback"]
 
 
 def test_closed_page_refuses_trackbacks(client, web, blog_index):
     closed = make_post(blog_index, "Closed", accept_linkbacks=False)
     response = trackback(client, closed, url=web.page("/s", linking_page(closed.full_url)))
-    assert response.status_code == 403
+    assert response.status_code == 200
     assert reply(response) == ("1", "Sorry, trackbacks are closed for this item.")
     assert web.hits == []
 
 
 def test_private_source_is_refused_without_naming_an_address(client, post):
     response = trackback(client, post, url="http://169.254.169.254/latest/meta-data/")
-    assert response.status_code == 400
+    assert response.status_code == 200
     assert reply(response) == ("1", "The source could not be fetched.")
 
 
@@ -94,7 +103,7 @@ def test_a_closed_port_and_a_service_that_is_not_http_get_the_same_reply(client,
         for port in (closed_port(), ssh):
             response = trackback(client, post, url=f"http://127.0.0.1:{port}/post")
             replies.add((response.status_code, reply(response)))
-    assert replies == {(400, ("1", "The source could not be fetched."))}
+    assert replies == {(200, ("1", "The source could not be fetched."))}
 
 
 def test_latin1_charset_is_decoded(client, web, post):
@@ -121,7 +130,7 @@ def test_charset_field_is_honoured_and_utf7_refused(client, web, post):
     assert reply(response) == ("0", "") and Response.objects.get().source_title == "Straße"
     body = urlencode({"url": source + "?2", "charset": "utf-7"})
     response = client.post(f"{post.url}trackback/", body, content_type="application/x-www-form-urlencoded")
-    assert response.status_code == 400 and "UTF-7" in reply(response)[1]
+    assert response.status_code == 200 and "UTF-7" in reply(response)[1]
 
 
 def test_oversized_fields_are_shortened(client, web, post):
@@ -133,16 +142,14 @@ def test_oversized_fields_are_shortened(client, web, post):
 
 def test_huge_body_is_refused(client, post):
     response = trackback(client, post, url="http://a.test/", excerpt="x" * 200_000)
-    assert response.status_code == 413 and reply(response)[0] == "1"
+    assert response.status_code == 200 and reply(response) == ("1", "The trackback is too large.")
 
 
 def test_unknown_page_and_get_are_errors(client, post):
-    assert (
-        client.post(
-            "/no-such-post/trackback/", "url=http://a.test/", content_type="application/x-www-form-urlencoded"
-        ).status_code
-        == 404
+    unknown = client.post(
+        "/no-such-post/trackback/", "url=http://a.test/", content_type="application/x-www-form-urlencoded"
     )
+    assert unknown.status_code == 200 and reply(unknown) == ("1", "There is no page at this address.")
     response = client.get(f"{post.url}trackback/")
     assert response.status_code == 405 and reply(response)[0] == "1"
 
@@ -150,4 +157,4 @@ def test_unknown_page_and_get_are_errors(client, post):
 def test_too_many_fields_is_an_error(client, post):
     body = "&".join(f"f{i}=x" for i in range(100))
     response = client.post(f"{post.url}trackback/", body, content_type="application/x-www-form-urlencoded")
-    assert response.status_code == 400 and "at most 20" in reply(response)[1]
+    assert response.status_code == 200 and "at most 20" in reply(response)[1]

@@ -16,7 +16,7 @@ H_ENTRY = """<html><head><title>Alice’s notes</title></head><body>
 <article class="h-entry">
   <div class="p-author h-card"><img class="u-photo" src="/me.jpg" alt="">
     <a class="p-name u-url" href="https://alice.test/">Alice Example</a></div>
-  <div class="e-content">{content} <a href="{target}">your post</a>!</div>
+  <div class="e-content">{content} <a class="u-in-reply-to" href="{target}">your post</a>!</div>
 </article></body></html>"""
 
 

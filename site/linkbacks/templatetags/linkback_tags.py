@@ -1,4 +1,5 @@
-"""`{% linkback_head %}`: the discovery links (pingback, webmention) of a page that takes linkbacks."""
+"""`{% linkback_head %}`: the discovery links (pingback, webmention) of a page that takes linkbacks;
+`{% trackback_url page %}`: its TrackBack URL, shown to readers and in the RDF block senders parse."""
 
 from django import template
 from django.urls import reverse
@@ -25,3 +26,14 @@ def linkback_head(context, page=None):
         "xmlrpc_url": request.build_absolute_uri(reverse("linkbacks:xmlrpc")),
         "webmention_url": request.build_absolute_uri(reverse("linkbacks:webmention")),
     }
+
+
+@register.inclusion_tag("linkbacks/includes/trackback.html", takes_context=True)
+def trackback_url(context, page):
+    """A visible "Trackback URL" (``<page URL>trackback/``, answered by ``views.trackback_view``) and
+    WordPress's RDF block inside an HTML comment, which trackback senders parse; only while open."""
+    request = context.get("request")
+    permalink = page.get_full_url(request) if linkbacks_open_on(page) else ""
+    if not permalink:
+        return {"show": False}
+    return {"show": True, "url": permalink + "trackback/", "permalink": permalink, "title": page.title}
