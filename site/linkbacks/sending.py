@@ -6,6 +6,9 @@ link that left the page is sent once more to webmention endpoints, so they can r
 So is every webmention of a page that is unpublished or deleted (the spec's "senders SHOULD re-send
 on delete"): the receiver re-fetches our page, gets 410 Gone (``middleware.GoneMiddleware``) and
 removes the mention. Rows outlive a deleted page, keeping its address for that answer.
+
+The TrackBack URLs an author pastes into "Send trackbacks to" get rows of kind ``trackback``,
+pinged once each (TrackBack has no update), with the same retries.
 """
 
 from __future__ import annotations
