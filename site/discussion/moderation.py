@@ -183,6 +183,7 @@ def resubmit(response: Response, *, request_context: RequestContext, action: str
     _fit(response)
     _gate(response, page)
     response.akismet_payload = akismet.payload_for(response, permalink=ctx.permalink or page.full_url or "")
+    response.akismet_result, response.akismet_attempts, response.akismet_discard = "", 0, False  # new words
     decision = _decide(response, ctx, page)
     old = response.status
     if old == Status.SPAM:

@@ -177,3 +177,39 @@ def test_an_edit_that_still_passes_stays_approved(client, web, post, rules_decid
     stored = Response.objects.get()
     assert stored.status == Response.Status.APPROVED and stored.content == "[…] Really loved your post! […]"
     assert stored.history.filter(action="webmention-updated").count() == 1
+
+
+def test_an_edit_is_asked_of_akismet_again_and_its_spam_verdict_applies(
+    client, web, post, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    import akismet
+
+    from discussion import akismet as discussion_akismet
+
+    class Ham(akismet.TestSyncClient):
+        comment_check_response = akismet.CheckResponse.HAM
+
+    class Spam(akismet.TestSyncClient):
+        comment_check_response = akismet.CheckResponse.SPAM
+
+    settings.AKISMET_API_KEY = "test-akismet-key"
+    settings.DISCUSSION_PREVIOUSLY_APPROVED = False
+    monkeypatch.setattr(discussion_akismet, "transport", None)
+    monkeypatch.setattr(discussion_akismet, "client_class", Ham)
+    html = NOTE.format(title="Notes", head="", body="", content="Loved", link_class="", target=post.full_url)
+    source = web.page("/note", html)
+    with django_capture_on_commit_callbacks(execute=True):
+        mention(client, source, post.full_url)
+    stored = Response.objects.get()
+    assert stored.status == Response.Status.APPROVED
+    monkeypatch.setattr(discussion_akismet, "client_class", Spam)
+    web.page("/note", html.replace("Loved", "Now selling pills, loved"))
+    with django_capture_on_commit_callbacks(execute=True):
+        mention(client, source, post.full_url)
+    stored.refresh_from_db()
+    assert stored.status == Response.Status.SPAM and "pills" in stored.content
+    assert stored.history.filter(action="check-spam").exists()
+    assert list(stored.history.filter(status_to__gt="").values_list("status_from", "status_to"))[-2:] == [
+        ("approved", "pending"),
+        ("pending", "spam"),
+    ]
