@@ -4,6 +4,7 @@ Every variable read here is listed in the README with its default.
 """
 
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -151,6 +152,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+    # Tests get a throwaway file too, not shared-cache memory: there a second writer fails at once
+    # ("table is locked") instead of waiting its turn as it does in the real file.
+    DATABASES["default"]["TEST"] = {
+        "NAME": str(Path(tempfile.gettempdir()) / f"backchannel-test-{os.getpid()}.sqlite3")
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

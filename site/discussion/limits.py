@@ -18,6 +18,7 @@ from django.core.cache import caches
 
 ALIAS = "limits"
 IPV6_PREFIX = 64
+_SAFE_KEY = re.compile(r"^[a-z0-9._-]{1,200}$")
 _LEGACY_IPV4 = re.compile(r"^(0x[0-9a-f]+|[0-9]+)(\.(0x[0-9a-f]+|[0-9]+)){0,3}$", re.IGNORECASE)
 
 
@@ -69,9 +70,12 @@ def host_key(url_or_host: str) -> str:
     if ip is not None:
         return client_key(str(ip))
     try:
-        return text.encode("idna").decode("ascii")
+        key = text.encode("idna").decode("ascii")
     except UnicodeError:
-        return "invalid:" + hashlib.sha256(text.encode()).hexdigest()[:16]
+        key = text
+    if _SAFE_KEY.match(key):
+        return key
+    return "hashed:" + hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
 def claim(key: str, seconds: int) -> bool:
