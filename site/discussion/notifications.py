@@ -1,15 +1,20 @@
-"""Emails about responses: to post authors, to moderators, and to readers who asked for replies."""
+"""Emails about responses: to post authors, to moderators, and to readers who asked for replies.
+
+Nothing here talks to the mail server: each message becomes a `Notification` row and a
+`send_notification` task in one transaction (`outbox`), and the worker sends it with EMAIL_TIMEOUT,
+retrying with back-off; the functions return how many messages they queued.
+"""
 
 from collections.abc import Collection
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import EmailMessage, send_mass_mail
+from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 
-from . import moderation_links, tokens
-from .models import Response, has_discussion
+from . import moderation_links, outbox, tokens
+from .models import Notification, Response, has_discussion
 
 
 def site_url(path: str) -> str:
@@ -19,6 +24,19 @@ def site_url(path: str) -> str:
 def subject_line(text: str) -> str:
     """Names and titles come from strangers (linkback titles too): one line, so no header injection."""
     return " ".join(f"[{settings.WAGTAIL_SITE_NAME}] {text}".split())[:200]
+
+
+def queue(response: Response, purpose: str, messages: list[tuple[str, str, str]], headers: dict | None = None) -> int:
+    """Store (subject, body, address) messages and queue their sending, all in one transaction."""
+    from . import tasks
+
+    with transaction.atomic():
+        for subject, body, address in messages:
+            notification = Notification.objects.create(
+                response=response, purpose=purpose, to=address, subject=subject, body=body, headers=headers or {}
+            )
+            outbox.enqueue(tasks.send_notification, notification.pk)
+    return len(messages)
 
 
 def response_link(response: Response) -> str:
@@ -47,7 +65,7 @@ def new_response(response: Response, skip: Collection[str] = ()) -> int:
         return 0
     subject = subject_line(f"New {response.get_kind_display().lower()} on “{response.page.title}”")
     body = f"{_describe(response)}\nSee it in context: {response_link(response)}\n"
-    return send_mass_mail([(subject, body, None, [r]) for r in recipients])
+    return queue(response, "authors", [(subject, body, r) for r in recipients])
 
 
 def moderators() -> list:
@@ -100,7 +118,7 @@ def held(response: Response) -> int:
             f"Currently {pending} response(s) are waiting for approval.\n"
         )
 
-    return send_mass_mail([(subject, body(user), None, [address]) for address, user in recipients])
+    return queue(response, "moderators", [(subject, body(user), address) for address, user in recipients])
 
 
 def reply(response: Response, skip: Collection[str] = ()) -> int:
@@ -118,10 +136,5 @@ def reply(response: Response, skip: Collection[str] = ()) -> int:
         f"{_describe(response)}\nRead and reply: {response_link(response)}\n\n"
         f"Stop these emails with one click: {unsubscribe}\n"
     )
-    message = EmailMessage(
-        subject,
-        body,
-        to=[parent.author_email],
-        headers={"List-Unsubscribe": f"<{unsubscribe}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
-    )
-    return message.send()
+    headers = {"List-Unsubscribe": f"<{unsubscribe}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+    return queue(response, "reply", [(subject, body, parent.author_email)], headers)

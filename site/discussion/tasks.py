@@ -6,10 +6,12 @@ of the rows they are about. `manage.py task_worker` runs them from the database 
 @periodic ones on schedule); tests run them with the immediate backend, on commit.
 """
 
+import smtplib
 from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -18,11 +20,16 @@ from django_tasks import task
 from worker.schedule import periodic
 
 from . import akismet, limits, moderation, notifications, outbox, publishing
-from .models import Response
+from .models import Notification, Response
 
 Status = Response.Status
+Sent = Notification.Status
 FIRST_RETRY = timedelta(minutes=20)  # Akismet's plugin retries every 20 minutes…
 LONGEST_WAIT = timedelta(hours=6)  # …we back off, doubling, up to six hours.
+EMAIL_FIRST_RETRY = timedelta(minutes=1)  # a refused or hung mail server: 1, 2, 4… minutes, at most an hour,
+EMAIL_LONGEST_WAIT = timedelta(hours=1)
+EMAIL_ATTEMPTS = 8  # …about two hours in all, then the email is marked failed for the admin
+EMAIL_STUCK = timedelta(minutes=10)  # a send whose worker died is tried again after this
 CATCH_UP_SECONDS = 30  # after an outage, at most one pull-forward of the held responses this often
 
 
@@ -156,15 +163,16 @@ def notify_new_response(response_id: int, moderator_id: int | None = None) -> in
     response = Response.objects.filter(pk=response_id, status=Status.APPROVED).select_related("page").first()
     if response is None or response.author_notified:
         return 0
-    Response.objects.filter(pk=response_id).update(author_notified=True)
     moderator = get_user_model().objects.filter(pk=moderator_id).first() if moderator_id else None
     skip = {moderator.email.lower()} if moderator is not None and moderator.email else set()
-    authors = notifications.new_response(response, skip=skip)
-    if authors:
-        moderation.record(response, "authors-notified", f"Emailed {authors} post author(s).")
-    replied = notifications.reply(response, skip=skip)
-    if replied:
-        moderation.record(response, "reply-notified", "Emailed the author of the response it replies to.")
+    with transaction.atomic():  # the flag, the emails and their send tasks commit together
+        Response.objects.filter(pk=response_id).update(author_notified=True)
+        authors = notifications.new_response(response, skip=skip)
+        if authors:
+            moderation.record(response, "authors-notified", f"Emailed {authors} post author(s).")
+        replied = notifications.reply(response, skip=skip)
+        if replied:
+            moderation.record(response, "reply-notified", "Emailed the author of the response it replies to.")
     return authors + replied
 
 
@@ -173,10 +181,66 @@ def notify_moderators(response_id: int) -> int:
     response = Response.objects.filter(pk=response_id, status=Status.PENDING).select_related("page").first()
     if response is None or publishing.is_quiet():  # run in-process inside an import: tell nobody
         return 0
-    sent = notifications.held(response)
-    if sent:
-        moderation.record(response, "moderators-notified", f"Emailed {sent} moderator(s).")
+    with transaction.atomic():
+        sent = notifications.held(response)
+        if sent:
+            moderation.record(response, "moderators-notified", f"Emailed {sent} moderator(s).")
     return sent
+
+
+@task()
+def send_notification(notification_id: int) -> str:
+    """Send one queued email (EMAIL_TIMEOUT bounds the SMTP conversation); retry with back-off, then fail.
+
+    The conditional update claims the row, so two workers never send the same email."""
+    now = timezone.now()
+    claimable = Notification.objects.filter(pk=notification_id, status__in=[Sent.QUEUED, Sent.RETRYING])
+    if not claimable.exclude(next_attempt_at__gt=now).update(status=Sent.SENDING, updated_at=now):
+        return "nothing to do"
+    notification = Notification.objects.select_related("response").get(pk=notification_id)
+    message = EmailMessage(notification.subject, notification.body, to=[notification.to], headers=notification.headers)
+    try:
+        message.send()
+    except (smtplib.SMTPException, OSError) as error:
+        return _email_failed(notification, f"{type(error).__name__}: {error}", retry=True)
+    except ValueError as error:  # a header Django refuses: sending again cannot help
+        return _email_failed(notification, f"{type(error).__name__}: {error}", retry=False)
+    notification.status, notification.sent_at, notification.last_error = Sent.SENT, timezone.now(), ""
+    notification.attempts += 1
+    notification.save(update_fields=["status", "sent_at", "last_error", "attempts", "updated_at"])
+    return Sent.SENT
+
+
+def _email_failed(notification: Notification, error: str, *, retry: bool) -> str:
+    notification.attempts += 1
+    notification.last_error = error[:2000]
+    if retry and notification.attempts < EMAIL_ATTEMPTS:
+        wait = min(EMAIL_FIRST_RETRY * 2 ** (notification.attempts - 1), EMAIL_LONGEST_WAIT)
+        notification.status, notification.next_attempt_at = Sent.RETRYING, timezone.now() + wait
+    else:
+        notification.status, notification.next_attempt_at = Sent.FAILED, None
+    with transaction.atomic():
+        notification.save(update_fields=["status", "attempts", "last_error", "next_attempt_at", "updated_at"])
+        if notification.status == Sent.RETRYING:
+            outbox.enqueue(send_notification, notification.pk, run_after=notification.next_attempt_at)
+        elif notification.response is not None:
+            tries = notification.attempts
+            note = f"Email to {notification.to} failed after {tries} attempt(s): {notification.last_error}"
+            moderation.record(notification.response, "email-failed", note)
+    return notification.status
+
+
+@periodic(every=timedelta(minutes=5))
+@task()
+def send_due_notifications() -> int:
+    """Queue the emails whose retry is due, and those whose sending worker died (the sweep behind the tasks)."""
+    now = timezone.now()
+    Notification.objects.filter(status=Sent.SENDING, updated_at__lt=now - EMAIL_STUCK).update(status=Sent.RETRYING)
+    due = Notification.objects.filter(status__in=[Sent.QUEUED, Sent.RETRYING]).exclude(next_attempt_at__gt=now)
+    ids = list(due.values_list("pk", flat=True)[:500])
+    for notification_id in ids:
+        outbox.enqueue(send_notification, notification_id)
+    return len(ids)
 
 
 @periodic(every=timedelta(days=1))

@@ -1,6 +1,8 @@
 """The moderation queue in the Wagtail admin: a snippet viewset with status tabs, filters, search,
-row and bulk actions (queue.py), and a pending count on its menu item, which opens the pending tab."""
+row and bulk actions (queue.py), and a pending count on its menu item, which opens the pending tab;
+and Emails, the notifications queued, sent and failed."""
 
+from django.contrib.auth import get_user_model
 from django.urls import path
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
@@ -14,7 +16,7 @@ from wagtail.snippets.views.chooser import SnippetChooserViewSet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from . import admin, moderation, queue
-from .models import Response
+from .models import Notification, Response
 
 
 class PendingCountMenuItem(MenuItem):
@@ -126,6 +128,61 @@ class ResponseViewSet(SnippetViewSet):
 
 
 register_snippet(ResponseViewSet)
+
+
+class FailedEmailsMenuItem(MenuItem):
+    """ "Emails (2 failed)": a mail server that keeps refusing shows up where moderators look."""
+
+    def is_shown(self, request):
+        return request.user.has_perm(moderation.MODERATE_PERMISSION)
+
+    def render_component(self, request):
+        failed = Notification.objects.filter(status=Notification.Status.FAILED).count()
+        label = f"{self.label} ({failed} failed)" if failed else self.label
+        attrs = {**self.attrs, "data-failed-count": str(failed)}
+        return LinkMenuItem(self.name, label, self.url, icon_name=self.icon_name, classname=self.classname, attrs=attrs)
+
+
+class NotificationPermissionPolicy(ModelPermissionPolicy):
+    """Emails are written by the site: moderators may look (list and inspect), nobody adds or edits one."""
+
+    def user_has_permission(self, user, action):
+        return action == "view" and user.is_active and user.has_perm(moderation.MODERATE_PERMISSION)
+
+    def users_with_any_permission(self, actions):
+        if "view" not in actions:
+            return get_user_model().objects.none()
+        return ModelPermissionPolicy(Response).users_with_permission("change")
+
+
+register_permission_policy(Notification, NotificationPermissionPolicy(Notification))
+
+
+class NotificationViewSet(SnippetViewSet):
+    model = Notification
+    icon = "mail"
+    menu_label = "Emails"
+    menu_name = "emails"
+    menu_order = 251
+    add_to_admin_menu = True
+    menu_item_class = FailedEmailsMenuItem
+    inspect_view_enabled = True
+    list_filter = ["status", "purpose"]
+    search_fields = ["to", "subject"]
+    search_backend_name = None
+    list_per_page = 50
+    list_display = [
+        TitleColumn("subject", label="Subject", url_name="wagtailsnippets_discussion_notification:inspect"),
+        Column("to", label="To"),
+        Column("purpose", label="About"),
+        Column("status", label="Status", accessor="get_status_display"),
+        Column("attempts", label="Attempts"),
+        Column("last_error", label="Last error"),
+        DateColumn("created_at", label="Queued"),
+    ]
+
+
+register_snippet(NotificationViewSet)
 
 for action in (admin.ApproveBulkAction, admin.SpamBulkAction, admin.NotSpamBulkAction, admin.TrashBulkAction):
     hooks.register("register_bulk_action", action)
