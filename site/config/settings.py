@@ -4,7 +4,6 @@ Every variable read here is listed in the README with its default.
 """
 
 import os
-import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -153,11 +152,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
-    # Tests get a throwaway file too, not shared-cache memory: there a second writer fails at once
-    # ("table is locked") instead of waiting its turn as it does in the real file.
-    DATABASES["default"]["TEST"] = {
-        "NAME": str(Path(tempfile.gettempdir()) / f"backchannel-test-{os.getpid()}.sqlite3")
-    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 
@@ -236,7 +230,7 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 # Seconds for each SMTP operation; emails are sent by the task worker, retried with back-off when this runs out.
-EMAIL_TIMEOUT = float(os.environ.get("EMAIL_TIMEOUT", "10"))
+EMAIL_TIMEOUT = env_float("EMAIL_TIMEOUT", 10.0)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Backchannel <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -277,8 +271,8 @@ WAGTAIL_GRAVATAR_PROVIDER_URL = None
 AKISMET_API_KEY = os.environ.get("AKISMET_API_KEY", "")
 # Seconds for a whole Akismet call (connect to last byte): in the worker, and inside a comment POST
 # (0: the POST never waits; the worker always judges).
-AKISMET_TIMEOUT = float(os.environ.get("AKISMET_TIMEOUT", "2.0"))
-AKISMET_REQUEST_BUDGET = float(os.environ.get("AKISMET_REQUEST_BUDGET", "0.3"))
+AKISMET_TIMEOUT = env_float("AKISMET_TIMEOUT", 2.0)
+AKISMET_REQUEST_BUDGET = env_float("AKISMET_REQUEST_BUDGET", 0.3)
 AKISMET_API_URL = os.environ.get("AKISMET_API_URL", "https://rest.akismet.com")
 # Akismet's "discard" tip: keep in the spam folder, flagged (false) or drop without a row (true).
 AKISMET_STRICT_DISCARD = env_bool("AKISMET_STRICT_DISCARD", False)
@@ -313,6 +307,8 @@ SAFEFETCH_MAX_REDIRECTS = env_int(env_name("SAFEFETCH_MAX_REDIRECTS", "LINKBACK_
 # A body that brings fewer than STALL_BYTES in any STALL_SECONDS has stalled (imports' long downloads).
 SAFEFETCH_STALL_SECONDS = env_float("SAFEFETCH_STALL_SECONDS", 30.0)
 SAFEFETCH_STALL_BYTES = env_int("SAFEFETCH_STALL_BYTES", 16_384)
+# Seconds a pingback or trackback may spend fetching its source while the sender waits (whole fetch).
+LINKBACK_REQUEST_BUDGET = env_float("LINKBACK_REQUEST_BUDGET", 1.0)
 LINKBACK_RATE_PER_IP = os.environ.get("LINKBACK_RATE_PER_IP", "20/60")  # attempts / seconds
 LINKBACK_RATE_PER_SOURCE_HOST = os.environ.get("LINKBACK_RATE_PER_SOURCE_HOST", "10/60")
 LINKBACK_SEND_ON_PUBLISH = env_bool("LINKBACK_SEND_ON_PUBLISH", True)

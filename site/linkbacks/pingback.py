@@ -7,8 +7,8 @@ unmarshaller (with defusedxml's patch installed at startup) read it. Faults use 
 malformed calls use the XML-RPC interoperability codes (-32700 and friends), never a blanket 0.
 
 ``pingback.ping`` verifies the source within the request, because the spec's answer (registered,
-or fault 0x10/0x11/…) depends on it; the fetch is bounded by the guarded client's deadline and
-each client address and source host is rate-limited first.
+or fault 0x10/0x11/…) depends on it; the fetch is bounded by LINKBACK_REQUEST_BUDGET (whole fetch,
+see ``receiving.verify``) and each client address and source host is rate-limited first.
 """
 
 from __future__ import annotations
@@ -108,7 +108,7 @@ def ping(params: tuple, context: moderation.RequestContext) -> str:
     receiving.check_not_same(source, target)
     page = receiving.accepting_page(target)
     receiving.check_not_registered(page, source)
-    verified = receiving.verify(source, target)
+    verified = receiving.verify(source, target, in_request=True)
     response = receiving.new_response(Response.Kind.PINGBACK, page, verified)
     receiving.submit(response, context)
     return f"Pingback from {source} to {target} registered. Keep the web talking! :-)"

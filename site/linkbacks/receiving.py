@@ -204,10 +204,17 @@ class Verified:
     excerpt: str
 
 
-def verify(source_url: str, target_url: str) -> Verified:
-    """Fetch the source (guarded) and confirm it links to the target; title and excerpt come along."""
+def verify(source_url: str, target_url: str, *, in_request: bool = False) -> Verified:
+    """Fetch the source (guarded) and confirm it links to the target; title and excerpt come along.
+
+    Pingback and trackback verify while the sender waits (`in_request`), because their answer
+    (registered, or fault 0x10 / 0x11; error 0 or 1) depends on it: that fetch gets the small
+    LINKBACK_REQUEST_BUDGET as its whole deadline, so eight slow sources hold a worker for about a
+    second each, not for SAFEFETCH_DEADLINE, and the per-address and per-host limits cap how often.
+    Webmention verifies in a task with the full deadline."""
+    deadline = min(settings.LINKBACK_REQUEST_BUDGET, settings.SAFEFETCH_DEADLINE) if in_request else None
     try:
-        page = fetch.get(source_url, agent=VERIFYING, require_html=True)
+        page = fetch.get(source_url, agent=VERIFYING, require_html=True, deadline_seconds=deadline)
     except fetch.FetchError as error:
         raise from_fetch_error(error) from None
     html = page.text

@@ -138,6 +138,17 @@ def test_slow_source_faults_0x32_quickly(rpc, web, post):
     assert not Response.objects.exists()
 
 
+def test_a_slow_source_holds_the_request_only_for_the_small_budget(rpc, web, post, settings):
+    from tests.web import Route, trickle
+
+    settings.SAFEFETCH_DEADLINE = 30.0  # what a webmention's task may take; a pingback's sender is waiting
+    settings.LINKBACK_REQUEST_BUDGET = 0.5
+    source = web.raw("/trickling", Route(headers=[("Content-Type", "text/html")], writer=trickle))
+    code, message = fault_of(lambda: rpc.pingback.ping(source, post.full_url))
+    assert code == 0x32 and "longer than 0.5 seconds" in message
+    assert not Response.objects.exists()
+
+
 def test_client_over_the_rate_limit_faults_0x31(rpc, web, post, settings):
     settings.LINKBACK_RATE_PER_IP = "2/60"
     for attempt in range(2):
