@@ -1,4 +1,7 @@
-"""Connect publishing in Wagtail to sending linkbacks: new links are told after the publish commits.
+"""Connect publishing in Wagtail to sending linkbacks: new links are told by the worker.
+
+The sending task is queued with the publish (`discussion.outbox`: in its transaction on the
+database queue, on commit with in-process tasks), so `publish()` never waits for a ping.
 
 Inside ``discussion.publishing.quietly()`` (imports, demo content) nothing is sent: the page's links
 are recorded as already told (``sending.record_as_sent``), so a later edit tells only new links.
@@ -8,7 +11,7 @@ from django.conf import settings
 from django.db import transaction
 from wagtail.signals import page_published, page_unpublished
 
-from discussion import publishing
+from discussion import outbox, publishing
 
 
 def send_linkbacks_on_publish(sender, instance, **kwargs) -> None:
@@ -20,8 +23,7 @@ def send_linkbacks_on_publish(sender, instance, **kwargs) -> None:
         return
     if not getattr(settings, "LINKBACK_SEND_ON_PUBLISH", True):
         return
-    page_id = instance.pk
-    transaction.on_commit(lambda: tasks.send_page_linkbacks.enqueue(page_id))
+    outbox.enqueue(tasks.send_page_linkbacks, instance.pk)  # the editor never waits for the pings
 
 
 def tell_targets_on_unpublish(sender, instance, **kwargs) -> None:
