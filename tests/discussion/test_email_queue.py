@@ -1,9 +1,6 @@
 """Emails go through the queue: sent by the worker over real SMTP on loopback, retried with back-off
 when the server refuses or hangs, and listed as failed in the admin when it never comes back."""
 
-import socket
-import socketserver
-import threading
 from datetime import timedelta
 
 import pytest
@@ -15,67 +12,19 @@ from discussion import tasks
 from discussion.models import Notification, Response
 from tests.builders import make_author, make_post
 from tests.discussion.conftest import make_response, post_comment
+from tests.fakes import FakeSMTP
 
 pytestmark = pytest.mark.django_db
 
 
-class SMTPHandler(socketserver.StreamRequestHandler):
-    """Just enough SMTP for Django's backend: greet, accept one or more messages, keep them."""
-
-    def reply(self, line: str) -> None:
-        self.wfile.write(line.encode() + b"\r\n")
-
-    def handle(self):
-        self.server.connections += 1
-        if self.server.mode == "hang":
-            self.server.release.wait(30)  # accepts, then never says a word
-            return
-        self.reply("220 localhost ESMTP test")
-        while line := self.rfile.readline():
-            command = line.decode().strip().upper()
-            if command.startswith(("EHLO", "HELO")):
-                self.reply("250 localhost")
-            elif command.startswith(("MAIL", "RCPT", "RSET", "NOOP")):
-                self.reply("250 OK")
-            elif command == "DATA":
-                self.reply("354 End data with <CR><LF>.<CR><LF>")
-                data = b""
-                while not data.endswith(b"\r\n.\r\n"):
-                    data += self.rfile.readline()
-                self.server.messages.append(data.decode())
-                self.reply("250 OK queued")
-            elif command == "QUIT":
-                self.reply("221 Bye")
-                return
-            else:
-                self.reply("502 Not implemented")
-
-
 @pytest.fixture
 def smtp(settings):
-    """A mail server on 127.0.0.1 (`.mode` "ok" or "hang"); settings point Django's SMTP backend at it."""
-    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), SMTPHandler)
-    server.daemon_threads = True
-    server.mode, server.messages, server.connections, server.release = "ok", [], 0, threading.Event()
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    """The shared fake mail server on 127.0.0.1 (`set("ok" | "hang" | "refuse")`); Django's SMTP backend uses it."""
+    server = FakeSMTP()
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", server.server_address[1]
-    settings.EMAIL_TIMEOUT = 0.5
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", server.port, 0.5
     yield server
-    server.release.set()
-    server.shutdown()
-    server.server_close()
-
-
-@pytest.fixture
-def refusing_port(settings):
-    """A loopback port with nobody listening: every connection is refused."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", port, 0.5
-    return port
+    server.stop()
 
 
 @pytest.fixture
@@ -92,25 +41,25 @@ def test_an_email_is_sent_over_smtp_by_the_task(client, writer_post, smtp):
     [notification] = Notification.objects.all()
     assert notification.status == "sent" and notification.to == "wanda@example.com" and notification.attempts == 1
     [message] = smtp.messages
-    assert "Lovely words" in message and "wanda@example.com" in message
+    assert b"Lovely words" in message and b"wanda@example.com" in message
 
 
 def test_the_comment_post_never_talks_to_the_mail_server(client, writer_post, smtp, settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     settings.AKISMET_REQUEST_BUDGET = 2.0  # Akismet (the test client) answers ham within the request
-    smtp.mode = "hang"
+    smtp.set("hang")
     assert post_comment(client, writer_post).status_code == 303
     assert Response.objects.get().status == "approved"
     [queued] = DBTaskResult.objects.filter(task_path="discussion.tasks.notify_new_response")
     tasks.notify_new_response.call(*queued.args_kwargs["args"])  # the worker builds the email…
     [notification] = Notification.objects.all()
-    assert notification.status == "queued" and smtp.connections == 0
+    assert notification.status == "queued" and notification.attempts == 0, "nobody tried to send it yet"
     [send] = DBTaskResult.objects.filter(task_path="discussion.tasks.send_notification")
     assert send.args_kwargs["args"] == [notification.pk], "…and queues its sending with it"
 
 
 def test_a_hung_mail_server_times_out_and_the_email_waits_to_retry(client, writer_post, smtp):
-    smtp.mode = "hang"
+    smtp.set("hang")
     before = timezone.now()
     post_comment(client, writer_post)
     [notification] = Notification.objects.all()
@@ -119,7 +68,7 @@ def test_a_hung_mail_server_times_out_and_the_email_waits_to_retry(client, write
     assert timedelta(seconds=55) < notification.next_attempt_at - before < timedelta(seconds=65)
     assert tasks.send_notification.call(notification.pk) == "nothing to do", "not due yet"
 
-    smtp.mode = "ok"
+    smtp.set("ok")
     make_due(notification)
     assert tasks.send_due_notifications.call() == 1
     notification.refresh_from_db()
@@ -127,7 +76,8 @@ def test_a_hung_mail_server_times_out_and_the_email_waits_to_retry(client, write
     assert len(smtp.messages) == 1
 
 
-def test_a_refused_email_backs_off_then_fails_and_shows_in_the_admin(client, writer_post, refusing_port, admin_client):
+def test_a_refused_email_backs_off_then_fails_and_shows_in_the_admin(client, writer_post, smtp, admin_client):
+    smtp.set("refuse")
     post_comment(client, writer_post)
     [notification] = Notification.objects.all()
     waits = []

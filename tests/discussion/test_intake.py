@@ -1,11 +1,8 @@
 """Comment intake: stored first with its Akismet task (outbox), Akismet bounded per whole call.
 
-A local HTTP server plays Akismet: one that answers at once, and one that trickles a byte every
-0.2 s, which no per-read timeout ever stops.
+The shared fake Akismet on 127.0.0.1 answers at once, or trickles a byte every 0.3 s, which no
+per-read timeout ever stops.
 """
-
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import akismet
 import pytest
@@ -16,54 +13,24 @@ from discussion import akismet as discussion_akismet
 from discussion import moderation, tasks
 from discussion.models import Response
 from tests.discussion.conftest import post_comment
+from tests.fakes import SPAM_WORD, FakeAkismet, Faults
 
 pytestmark = pytest.mark.django_db
 DB_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 
-class FakeAkismet(BaseHTTPRequestHandler):
-    def do_POST(self):
-        self.rfile.read(int(self.headers["Content-Length"]))
-        server = self.server
-        server.requests.append(self.path)
-        if server.mode == "trickle":
-            reply = b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 5\r\n\r\nfalse"
-            try:
-                for byte in reply:
-                    if server.stop.wait(0.2):
-                        return
-                    self.wfile.write(bytes([byte]))
-                    self.wfile.flush()
-                server.finished.set()
-            except OSError:  # the client hung up, as it should
-                return
-            return
-        body = b"true" if server.mode == "spam" else b"false"
-        self.send_response(200)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture
 def fake_akismet(settings, monkeypatch):
-    """The real akismet.SyncClient over real sockets to a server on 127.0.0.1; `.mode` picks its behaviour."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), FakeAkismet)
-    server.daemon_threads = True
-    server.mode, server.requests = "ham", []
-    server.stop, server.finished = threading.Event(), threading.Event()
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    settings.AKISMET_API_URL = f"http://127.0.0.1:{server.server_address[1]}"
+    """The real akismet.SyncClient over real sockets to the shared fake on 127.0.0.1 (`tests.fakes`)."""
+    fake = FakeAkismet()
+    settings.AKISMET_API_URL = fake.url
     monkeypatch.setattr(discussion_akismet, "client_class", akismet.SyncClient)
     monkeypatch.setattr(discussion_akismet, "transport", None)
-    yield server
-    server.stop.set()
-    server.shutdown()
-    server.server_close()
+    yield fake
+    fake.stop()
+
+
+TRICKLE = Faults(trickle=1.0, trickle_interval=0.3)  # "false" a byte every 0.3 s: 1.5 s in all
 
 
 def ours():
@@ -77,22 +44,21 @@ def payload() -> dict:
 
 def test_the_fake_answers_through_the_real_client(fake_akismet):
     assert discussion_akismet.check(payload())[0] == "ham"
-    fake_akismet.mode = "spam"
-    assert discussion_akismet.check(payload())[0] == "spam"
-    assert fake_akismet.requests == ["/1.1/comment-check", "/1.1/comment-check"]
+    assert discussion_akismet.check({**payload(), "comment_content": SPAM_WORD})[0] == "spam"
+    assert [check["comment_content"] for check in fake_akismet.checks] == ["hello", SPAM_WORD]
 
 
 def test_akismet_timeout_bounds_the_whole_call_not_each_read(fake_akismet, settings):
-    settings.AKISMET_TIMEOUT = 0.8  # each byte comes within 0.2 s, so a per-read timeout would never fire
-    fake_akismet.mode = "trickle"
+    settings.AKISMET_TIMEOUT = 0.8  # each byte comes within 0.3 s, so a per-read timeout would never fire
+    fake_akismet.faults = TRICKLE
     verdict, note = discussion_akismet.check(payload())
     assert verdict == "error" and "timed out" in note
-    assert not fake_akismet.finished.is_set(), "the call gave up before the trickling answer was complete"
+    assert fake_akismet.outcomes == {"trickle": 1}
 
 
 def test_a_comment_is_stored_with_its_check_queued_when_akismet_is_slow(client, post, fake_akismet, settings):
     settings.TASKS = DB_QUEUE
-    fake_akismet.mode = "trickle"
+    fake_akismet.faults = TRICKLE
     reply = post_comment(client, post, content="Slow but safe")
     assert reply.status_code == 303
     response = Response.objects.get()
@@ -103,7 +69,7 @@ def test_a_comment_is_stored_with_its_check_queued_when_akismet_is_slow(client, 
     assert "Slow but safe" in client.get(post.url).content.decode(), "the author sees it at once, held for them"
     assert "Slow but safe" not in client.__class__().get(post.url).content.decode()
 
-    fake_akismet.mode = "ham"  # Akismet recovers; the worker runs the queued task
+    fake_akismet.heal()  # Akismet recovers; the worker runs the queued task
     assert tasks.check_response.call(*queued.args_kwargs["args"]) == "approved"
     response.refresh_from_db()
     assert response.status == "approved" and response.akismet_result == "ham"
@@ -113,14 +79,13 @@ def test_a_comment_is_stored_with_its_check_queued_when_akismet_is_slow(client, 
 def test_an_answer_within_the_budget_is_applied_in_the_request(client, post, fake_akismet, settings):
     settings.TASKS = DB_QUEUE
     settings.AKISMET_REQUEST_BUDGET = 2.0
-    fake_akismet.mode = "spam"
-    post_comment(client, post)
+    post_comment(client, post, content=f"Win big at {SPAM_WORD}")
     response = Response.objects.get()
     assert response.status == "spam"
     assert [e.action for e in response.history.all()] == ["status-pending", "check-spam", "status-spam"]
     [queued] = ours()
     assert tasks.check_response.call(*queued.args_kwargs["args"]) == "nothing to do", "the worker finds it judged"
-    assert fake_akismet.requests == ["/1.1/comment-check"]
+    assert len(fake_akismet.checks) == 1
 
 
 def test_a_zero_budget_leaves_every_check_to_the_worker(client, post, fake_akismet, settings):
@@ -128,7 +93,7 @@ def test_a_zero_budget_leaves_every_check_to_the_worker(client, post, fake_akism
     settings.AKISMET_REQUEST_BUDGET = 0
     post_comment(client, post)
     assert Response.objects.get().status == "pending"
-    assert fake_akismet.requests == []
+    assert fake_akismet.checks == []
 
 
 def test_the_task_rolls_back_with_the_response(post, settings):
