@@ -37,8 +37,15 @@ class Verdict(StrEnum):
     UNCONFIGURED = "unconfigured"
 
 
+def api_key() -> str:
+    """Settings → Discussion's key, else AKISMET_API_KEY."""
+    from . import options
+
+    return options.current().akismet_api_key
+
+
 def configured() -> bool:
-    return bool(settings.AKISMET_API_KEY)
+    return bool(api_key())
 
 
 class _Rebased(httpx.BaseTransport):
@@ -67,7 +74,7 @@ def _client(seconds: float | None = None) -> tuple[akismet.SyncClient, httpx.Cli
     if base != LIBRARY_API_URL:
         wire = _Rebased(wire, base)
     http = httpx.Client(timeout=seconds, headers={"User-Agent": akismet.USER_AGENT}, transport=wire)
-    config = akismet.Config(key=settings.AKISMET_API_KEY, url=settings.SITE_URL + "/")
+    config = akismet.Config(key=api_key(), url=settings.SITE_URL + "/")
     return client_class(config=config, http_client=http), http
 
 
@@ -126,5 +133,16 @@ def report(payload: dict, *, spam: bool) -> bool:
     try:
         send = client.submit_spam if spam else client.submit_ham
         return send(**payload)
+    finally:
+        http.close()
+
+
+def verify_key(key: str) -> bool | None:
+    """Akismet's verdict on `key` (True or False), or None when Akismet could not be asked."""
+    client, http = _client()
+    try:
+        return client.verify_key(key, settings.SITE_URL + "/")
+    except (AkismetError, httpx.HTTPError, OSError):
+        return None
     finally:
         http.close()

@@ -5,10 +5,13 @@ import re
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+
+from .settings_admin import AkismetKeyPanel, DiscussionSettingsForm
 
 TRACKBACKS_MAX = 20
 
@@ -66,7 +69,9 @@ class DiscussionMixin(models.Model):
 
     def discussion_closes_at(self) -> datetime | None:
         """When comments and linkbacks close automatically (DISCUSSION_CLOSE_AFTER_DAYS), or None."""
-        days = settings.DISCUSSION_CLOSE_AFTER_DAYS
+        from . import options
+
+        days = options.current().close_after_days
         published = self.discussion_published_at() if self.discussion_closes_with_age else None
         if not days or published is None:
             return None
@@ -78,7 +83,7 @@ class DiscussionMixin(models.Model):
             return "Comments are closed on this page."
         closes_at = self.discussion_closes_at()
         if closes_at is not None and timezone.now() >= closes_at:
-            days = settings.DISCUSSION_CLOSE_AFTER_DAYS
+            days = (closes_at - self.discussion_published_at()).days
             return f"Comments close {days} days after publication; this page is older than that."
         return ""
 
@@ -236,8 +241,39 @@ class ResponseEvent(models.Model):
 
 @register_setting(icon="comment")
 class DiscussionSettings(BaseSiteSetting):
-    """Word lists moderators edit in the admin (Settings → Discussion), like WordPress's discussion options."""
+    """Settings → Discussion, like WordPress's discussion options: every switch left empty follows the
+    environment (README), so a fresh site behaves as configured; `options.current()` reads them."""
 
+    manual_moderation = models.BooleanField(
+        "Comments must be manually approved", null=True, blank=True, help_text="Hold every response for a person."
+    )
+    previously_approved = models.BooleanField(
+        "Comment author must have a previously approved comment", null=True, blank=True
+    )
+    hold_without_akismet = models.BooleanField(
+        "Hold responses Akismet could not judge",
+        null=True,
+        blank=True,
+        help_text="Off: without Akismet's verdict the rules below decide.",
+    )
+    close_after_days = models.PositiveIntegerField(
+        "Close comments on pages older than (days)", null=True, blank=True, help_text="0 keeps them open."
+    )
+    thread_depth = models.PositiveSmallIntegerField(
+        "Threaded comments, levels deep",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+    )
+    links_to_hold = models.PositiveSmallIntegerField(
+        "Hold a comment in the queue if it contains this many links or more", null=True, blank=True
+    )
+    flood_seconds = models.PositiveIntegerField(
+        "Seconds between two responses from one address or email", null=True, blank=True, help_text="0 turns it off."
+    )
+    akismet_api_key = models.CharField(
+        "Akismet API key", max_length=100, blank=True, help_text="Empty: the AKISMET_API_KEY environment value."
+    )
     moderation_words = models.TextField(
         blank=True,
         help_text="One word, phrase or IP per line. A response containing one in its name, email, website, text, "
@@ -247,7 +283,21 @@ class DiscussionSettings(BaseSiteSetting):
         blank=True, help_text="Same matching; a response containing one goes straight to spam."
     )
 
-    panels = [FieldPanel("moderation_words"), FieldPanel("blocked_words")]
+    panels = [
+        MultiFieldPanel(
+            [FieldPanel("manual_moderation"), FieldPanel("previously_approved"), FieldPanel("hold_without_akismet")],
+            heading="Before a comment appears",
+        ),
+        MultiFieldPanel(
+            [FieldPanel("links_to_hold"), FieldPanel("flood_seconds"), FieldPanel("close_after_days")],
+            heading="Limits",
+        ),
+        FieldPanel("thread_depth"),
+        MultiFieldPanel([FieldPanel("akismet_api_key"), AkismetKeyPanel()], heading="Akismet"),
+        FieldPanel("moderation_words"),
+        FieldPanel("blocked_words"),
+    ]
+    base_form_class = DiscussionSettingsForm
 
     class Meta:
         verbose_name = "Discussion"

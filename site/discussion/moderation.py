@@ -22,7 +22,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from . import akismet, limits, outbox, publishing, text
+from . import akismet, limits, options, outbox, publishing, text
 from .models import DiscussionSettings, Response, ResponseEvent, has_discussion, takes_linkbacks
 
 logger = logging.getLogger(__name__)
@@ -243,7 +243,7 @@ def _save_unique(response: Response) -> None:
 
 def _claim_flood(response: Response) -> list[str]:
     """One comment per sender (address, and email) every DISCUSSION_FLOOD_SECONDS, across processes."""
-    seconds = settings.DISCUSSION_FLOOD_SECONDS
+    seconds = options.current().flood_seconds
     if response.kind != Response.Kind.COMMENT or seconds <= 0:
         return []
     keys = [f"flood:ip:{limits.client_key(response.ip_address)}"] if response.ip_address else []
@@ -340,7 +340,7 @@ def _decide(response: Response, ctx: RequestContext, page) -> Decision:
     verdict, note = akismet.check(response.akismet_payload)  # UNCONFIGURED: no network
     response.akismet_result = verdict
     events = [(f"check-{verdict}", note)]
-    if settings.DISCUSSION_HOLD_WITHOUT_AKISMET:
+    if options.current().hold_without_akismet:
         return Decision(Status.PENDING, "Held until Akismet can check it.", events)
     status, reason = hold_rules(response, moderation_words)
     return Decision(status, reason, events)
@@ -350,15 +350,16 @@ def hold_rules(response: Response, moderation_words: list[str] | None = None) ->
     """WordPress's check_comment(): hold, or approve; for responses Akismet did not call spam."""
     if moderation_words is None:
         moderation_words = _word_lists(response.page)[0]
-    if settings.DISCUSSION_MANUAL_MODERATION:
+    if options.current().manual_moderation:
         return Status.PENDING, "Every response is held for moderation (manual moderation)."
     links = text.count_links(response.content_html)
-    if response.kind == Response.Kind.COMMENT and links >= settings.DISCUSSION_LINKS_TO_HOLD:
-        return Status.PENDING, f"Held: {links} links (the limit is {settings.DISCUSSION_LINKS_TO_HOLD})."
+    limit = options.current().links_to_hold
+    if response.kind == Response.Kind.COMMENT and links >= limit:
+        return Status.PENDING, f"Held: {links} links (the limit is {limit})."
     word = _matches(moderation_words, response)
     if word:
         return Status.PENDING, f"Held: contains the moderation word “{word}”."
-    if settings.DISCUSSION_PREVIOUSLY_APPROVED and not (
+    if options.current().previously_approved and not (
         response.author_email
         and Response.objects.filter(
             author_email__iexact=response.author_email, author_name=response.author_name, status=Status.APPROVED

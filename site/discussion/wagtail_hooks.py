@@ -188,3 +188,11 @@ for action in (admin.ApproveBulkAction, admin.SpamBulkAction, admin.NotSpamBulkA
     hooks.register("register_bulk_action", action)
 # After wagtail.snippets' own delete action (this app is listed before it), so this one is used for responses.
 hooks.register("register_bulk_action", admin.DeleteResponsesBulkAction, order=1)
+
+
+@hooks.register("register_admin_urls")
+def discussion_admin_urls():
+    from . import settings_admin
+
+    view = settings_admin.verify_akismet_key
+    return [path("discussion/verify-akismet-key/", view, name="discussion_verify_akismet_key")]

@@ -1,11 +1,10 @@
 """`{% discussion page %}` renders a page's whole discussion; `{% discussion_feed_links page %}` its feeds."""
 
 from django import template
-from django.conf import settings
 from django.db.models import Q
 from django.urls import reverse
 
-from .. import text, thread, tokens
+from .. import options, text, thread, tokens
 from ..forms import CommentForm
 from ..models import Response, has_discussion
 
@@ -61,8 +60,8 @@ def discussion(context, page):
         "enabled": True,
         "page": page,
         "heading": heading(approved, page.title),
-        "entries": thread.build(responses, settings.DISCUSSION_THREAD_DEPTH),
-        "depth_limit": settings.DISCUSSION_THREAD_DEPTH,  # as in WordPress, no reply link at the deepest level
+        "entries": thread.build(responses, options.current().thread_depth),
+        "depth_limit": options.current().thread_depth,  # as in WordPress, no reply link at the deepest level
         "closed_reason": closed_reason,
         "form": form,
         "reply_to": reply_to,

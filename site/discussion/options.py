@@ -1,0 +1,85 @@
+"""The discussion switches in effect: Settings → Discussion where a moderator set them, else the
+environment's value (README's DISCUSSION_* and AKISMET_API_KEY), as WordPress's Discussion screen.
+
+Read once per request (and at most once a second in the task worker), so a page that asks several
+times costs one query, and a change in the admin applies to the very next request in every process.
+"""
+
+import threading
+import time
+from dataclasses import dataclass, fields
+
+from django.conf import settings
+from django.core.signals import request_finished, request_started, setting_changed
+
+# Each switch and the environment setting that gives its default.
+ENVIRONMENT = {
+    "manual_moderation": "DISCUSSION_MANUAL_MODERATION",
+    "previously_approved": "DISCUSSION_PREVIOUSLY_APPROVED",
+    "hold_without_akismet": "DISCUSSION_HOLD_WITHOUT_AKISMET",
+    "close_after_days": "DISCUSSION_CLOSE_AFTER_DAYS",
+    "thread_depth": "DISCUSSION_THREAD_DEPTH",
+    "links_to_hold": "DISCUSSION_LINKS_TO_HOLD",
+    "flood_seconds": "DISCUSSION_FLOOD_SECONDS",
+    "akismet_api_key": "AKISMET_API_KEY",
+}
+OUTSIDE_A_REQUEST_SECONDS = 1.0
+
+
+@dataclass(frozen=True)
+class Options:
+    manual_moderation: bool
+    previously_approved: bool
+    hold_without_akismet: bool
+    close_after_days: int
+    thread_depth: int
+    links_to_hold: int
+    flood_seconds: int
+    akismet_api_key: str
+
+
+_memo = threading.local()
+
+
+def environment_default(name: str):
+    return getattr(settings, ENVIRONMENT[name])
+
+
+def current() -> Options:
+    """The switches for the default site (the one the discussion serves)."""
+    memo = getattr(_memo, "value", None)
+    if memo is not None and (_memo.in_request or time.monotonic() - _memo.at < OUTSIDE_A_REQUEST_SECONDS):
+        return memo
+    from wagtail.models import Site
+
+    from .models import DiscussionSettings
+
+    site = Site.objects.filter(is_default_site=True).first()
+    stored = DiscussionSettings.for_site(site) if site else None
+    values = {}
+    for field in fields(Options):
+        value = getattr(stored, field.name, None) if stored else None
+        values[field.name] = environment_default(field.name) if value in (None, "") else value
+    _memo.value, _memo.at = Options(**values), time.monotonic()
+    return _memo.value
+
+
+def forget(**kwargs) -> None:
+    """Read the switches again on next use (a moderator saved them, or a setting changed)."""
+    _memo.value = None
+    _memo.in_request = getattr(_memo, "in_request", False)
+
+
+def _request_started(**kwargs) -> None:
+    forget()
+    _memo.in_request = True
+
+
+def _request_finished(**kwargs) -> None:
+    forget()
+    _memo.in_request = False
+
+
+request_started.connect(_request_started, dispatch_uid="discussion.options.request_started")
+request_finished.connect(_request_finished, dispatch_uid="discussion.options.request_finished")
+setting_changed.connect(forget, dispatch_uid="discussion.options.setting_changed")
