@@ -185,6 +185,8 @@ class Response(models.Model):
         from . import text
 
         update_fields = kwargs.get("update_fields")
+        if self.is_linkback and (update_fields is None or "content" in update_fields):
+            self.content = text.clean_excerpt(self.content)
         if update_fields is None or "content_html" in update_fields or "content" in update_fields:
             self.content_html = text.sanitise(self.content_html) if self.content_html else text.render(self.content)
         for name in ("author_name", "source_title"):

@@ -19,6 +19,23 @@ TRAILING_PUNCTUATION = ".,;:!?)]}'\""
 ALLOWED_TAGS = {"p", "br", "a", "em", "strong", "b", "i", "code", "pre", "blockquote", "ul", "ol", "li"}
 
 
+# Markup left in a linkback excerpt by the sender's page or a truncation: whole tags (`<em>`),
+# closing tags cut off at the front (`accel…/strong>`), and a tag cut off at the end (`<a href="x`).
+HTML_TAG_NAMES = (
+    "a|abbr|b|blockquote|br|cite|code|del|div|em|figure|figcaption|h[1-6]|hr|i|img|ins|li|mark|ol|p|pre|q|"
+    "s|small|span|strong|sub|sup|table|tbody|td|th|thead|tr|u|ul"
+)
+MARKUP_REMNANT = re.compile(
+    rf"<\s*/?\s*(?:{HTML_TAG_NAMES})\b[^<>]*>|(?<![\w<])/(?:{HTML_TAG_NAMES})>|<\s*/?\s*(?:{HTML_TAG_NAMES})\b[^<>]*$",
+    re.IGNORECASE,
+)
+
+
+def clean_excerpt(value: str) -> str:
+    """A linkback excerpt as words: stray markup removed, spaces collapsed, the […] marks kept."""
+    return " ".join(MARKUP_REMNANT.sub(" ", clean_text(value)).split())
+
+
 def clean_text(value: str) -> str:
     """Normalise newlines and remove control and invisible/bidi characters from multi-line text."""
     value = value.replace("\r\n", "\n").replace("\r", "\n")
