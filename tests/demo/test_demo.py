@@ -110,3 +110,15 @@ def test_demo_loading_tells_no_linked_site_and_emails_nobody(
     assert statuses == {OutgoingLinkback.Status.RECORDED}, "the seed post links out; its links are recorded, not sent"
     assert not OutgoingLinkback.objects.filter(sent_at__isnull=False).exists()
     assert mailoutbox == [] and web.hits == []
+
+
+@pytest.mark.django_db
+def test_seed_pingback_is_compact_and_clean(client):
+    call_command("load_demo")
+    post = BlogPage.objects.get(title="Mayo Clinic sets a high bar with social media")
+    html = client.get(post.url).content.decode()
+    pingback = html.split('class="response response-pingback')[1].split("</li>")[0]
+    assert '<p class="linkback-title">The Business Journals</p>' in pingback
+    assert "/strong&gt;" not in pingback and "/strong>" not in pingback
+    assert '<details class="linkback-full"><summary>The whole excerpt</summary>' in pingback
+    assert "Follow this company . […]" in pingback

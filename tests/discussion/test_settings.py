@@ -83,5 +83,3 @@ def test_verify_key_without_any_key_says_so(admin_client, post, settings):
     settings.AKISMET_API_KEY = ""
     response = admin_client.post(reverse("discussion_verify_akismet_key"), {"akismet_api_key": ""}, follow=True)
     assert any("no Akismet key to verify" in str(m) for m in response.context["messages"])
-
-

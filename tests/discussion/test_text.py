@@ -47,3 +47,16 @@ def test_avatar_is_a_gravatar_hash_of_the_trimmed_lowercased_email():
     digest = hashlib.sha256(b"mezzo@example.com").hexdigest()
     assert response.avatar_url == f"https://www.gravatar.com/avatar/{digest}?s=64&d=identicon"
     assert "mezzo" not in response.avatar_url.lower()
+
+
+@pytest.mark.parametrize(
+    ("stored", "shown"),
+    [
+        ("[…] accel…/strong> Latest from <em>The</em> Journal […]", "[…] accel… Latest from The Journal […]"),
+        ('cut short <a href="https://example.com/x', "cut short"),
+        ("2 </p><p> 3", "2 3"),
+        ("x > y, a/b> c and <3", "x > y, a/b> c and <3"),
+    ],
+)
+def test_linkback_excerpts_lose_stray_markup_but_keep_their_words(stored, shown):
+    assert text.clean_excerpt(stored) == shown
