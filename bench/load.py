@@ -2,7 +2,8 @@
 
 wrk runs a small Lua script whose `done()` prints one line of JSON, so nothing here parses wrk's
 human output. GET runs count every answer outside 2xx; the comment run posts a distinct comment
-per request (the duplicate check would refuse repeats) and counts every answer but `303 See Other`.
+per request (the duplicate check would refuse repeats), each from its own address in
+X-Forwarded-For (the app trusts one proxy), and counts every answer but `303 See Other`.
 """
 
 from __future__ import annotations
@@ -66,6 +67,8 @@ end
 function request()
   sent = sent + 1
   local tag = id .. "-" .. sent
+  -- each comment from its own reader: a form token is single-use per client address
+  wrk.headers["X-Forwarded-For"] = string.format("10.%d.%d.%d", id % 250, math.floor(sent / 250) % 250, sent % 250)
   local body = fields .. "&author_name=Bench+reader+" .. tag .. "&author_email=reader" .. tag
     .. "%40example.com&content=A+benchmark+comment%2C+number+" .. tag .. "."
   return wrk.format(nil, nil, nil, body)

@@ -84,7 +84,7 @@ def production_env(workdir: Path, port: int, akismet_url: str) -> dict[str, str]
         "LINKBACK_SEND_ON_PUBLISH": "false",  # the generated posts link to example.org: no internet here
         "AKISMET_API_KEY": "bench-local-akismet",
         "AKISMET_API_URL": akismet_url,
-        "DISCUSSION_FLOOD_SECONDS": "0",  # every benchmark comment comes from 127.0.0.1
+        "TRUSTED_PROXY_COUNT": "1",  # the comment benchmark's readers each have an address (X-Forwarded-For)
         "LOG_LEVEL": "ERROR",
     }
 
