@@ -9,7 +9,7 @@ from discussion import text
 from discussion.models import Response
 
 pytestmark = pytest.mark.django_db
-migration = importlib.import_module("discussion.migrations.0007_clean_linkback_excerpts")
+migration = importlib.import_module("discussion.migrations.0008_clean_linkback_excerpts")
 
 
 def test_existing_linkback_excerpts_are_cleaned_and_comments_left_alone(post):

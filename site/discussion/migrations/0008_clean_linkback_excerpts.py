@@ -22,6 +22,6 @@ def clean_excerpts(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("discussion", "0006_discussion_settings_switches")]
+    dependencies = [("discussion", "0007_discussion_settings_switches")]
 
     operations = [migrations.RunPython(clean_excerpts, migrations.RunPython.noop)]

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('discussion', '0005_response_fingerprint'),
+        ('discussion', '0006_notification'),
     ]
 
     operations = [
