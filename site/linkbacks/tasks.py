@@ -42,7 +42,7 @@ def send_linkback(outgoing_id: int) -> str:
         return "nothing to do"
     due = outgoing.next_attempt_at
     if outgoing.status == OutgoingLinkback.Status.RETRYING and due is not None and due > timezone.now():
-        return "not due yet"  # a duplicate (deferred task and cron both enqueued it): keep the back-off
+        return "not due yet"  # a duplicate (the deferred task and the sweep): keep the back-off
     sending.send(outgoing)
     if outgoing.status == OutgoingLinkback.Status.RETRYING:
         schedule_retry(outgoing)

@@ -6,7 +6,7 @@ from discussion.tasks import recheck_responses
 class Command(BaseCommand):
     help = (
         "Ask Akismet again about responses held because it could not answer, when their recheck is due. "
-        "Needed (from cron, e.g. every 10 minutes) only with a task backend that cannot defer tasks."
+        "The task worker does it every 10 minutes; run it by hand to check now."
     )
 
     def handle(self, *args, **options):

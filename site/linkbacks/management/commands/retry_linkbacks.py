@@ -5,7 +5,7 @@ from linkbacks.tasks import retry_due_linkbacks
 
 
 class Command(BaseCommand):
-    help = "Retry outgoing linkbacks whose next attempt is due (run from cron when the task backend cannot defer)."
+    help = "Retry outgoing linkbacks whose next attempt is due (the task worker does it every 10 minutes)."
 
     def handle(self, *args, **options):
         result = retry_due_linkbacks.enqueue()
