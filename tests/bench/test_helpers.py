@@ -45,6 +45,7 @@ def test_the_comment_form_is_read_from_a_real_post_page(client, post):
     assert inputs["homepage"] == "", "the honeypot goes back empty"
 
 
+@pytest.mark.django_db  # the Akismet key may also come from Settings → Discussion
 def test_akismet_is_answered_by_the_local_server_through_the_real_client(settings):
     settings.AKISMET_API_KEY = "bench"
     with local_akismet.serve() as base:
