@@ -23,7 +23,7 @@ ENVIRONMENT = {
     "flood_seconds": "DISCUSSION_FLOOD_SECONDS",
     "akismet_api_key": "AKISMET_API_KEY",
 }
-OUTSIDE_A_REQUEST_SECONDS = 1.0
+MEMO_SECONDS = 1.0  # outside a request (the task worker)
 
 
 @dataclass(frozen=True)
@@ -48,14 +48,11 @@ def environment_default(name: str):
 def current() -> Options:
     """The switches for the default site (the one the discussion serves)."""
     memo = getattr(_memo, "value", None)
-    if memo is not None and (_memo.in_request or time.monotonic() - _memo.at < OUTSIDE_A_REQUEST_SECONDS):
+    if memo is not None and (getattr(_memo, "in_request", False) or time.monotonic() - _memo.at < MEMO_SECONDS):
         return memo
-    from wagtail.models import Site
-
     from .models import DiscussionSettings
 
-    site = Site.objects.filter(is_default_site=True).first()
-    stored = DiscussionSettings.for_site(site) if site else None
+    stored = DiscussionSettings.objects.filter(site__is_default_site=True).first()  # no row: all from the environment
     values = {}
     for field in fields(Options):
         value = getattr(stored, field.name, None) if stored else None
@@ -67,7 +64,6 @@ def current() -> Options:
 def forget(**kwargs) -> None:
     """Read the switches again on next use (a moderator saved them, or a setting changed)."""
     _memo.value = None
-    _memo.in_request = getattr(_memo, "in_request", False)
 
 
 def _request_started(**kwargs) -> None:
