@@ -20,6 +20,8 @@ from django.utils.html import escape
 from django.utils.http import http_date
 from django.views.decorators.gzip import gzip_page
 
+from syndication.generators import PastDates
+
 from .chapters import CHAPTERS_TYPE
 from .models import EpisodePage, PodcastPage
 
@@ -58,7 +60,7 @@ def clip_bytes(text: str, limit: int = DESCRIPTION_MAX_BYTES) -> str:
     return f"{cut}…"
 
 
-class PodcastRssFeed(Rss201rev2Feed):
+class PodcastRssFeed(PastDates, Rss201rev2Feed):
     """Writes every tag itself, so each one follows the checklist rather than Django's RSS defaults."""
 
     def rss_attributes(self):

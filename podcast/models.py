@@ -20,6 +20,7 @@ from wagtail.search import index
 
 from blog.blocks import BodyBlock
 from discussion.models import DiscussionMixin
+from pagecache import fragments, lifetime
 
 from .artwork import feed_copy, validate_artwork
 from .audio import probe
@@ -280,6 +281,24 @@ class PodcastPage(PublishChecksMixin, RoutablePageMixin, Page):
             .order_by("-pub_date", "-pk")
         )
 
+    def next_release(self):
+        """When the next scheduled episode comes out, or None; read once per content version, so a page
+        or feed listing the episodes is cached only until then (pagecache.lifetime)."""
+        upcoming = fragments.cached(
+            "podcast-releases",
+            (self.pk,),
+            lambda: list(
+                EpisodePage.objects.child_of(self)
+                .live()
+                .public()
+                .filter(pub_date__gt=timezone.now())
+                .order_by("pub_date")
+                .values_list("pub_date", flat=True)[:50]
+            ),
+        )
+        now = timezone.now()
+        return next((moment for moment in upcoming if moment > now), None)
+
     def feed_url(self, request=None) -> str | None:
         url = self.get_full_url(request)
         return f"{url}feed/" if url else None
@@ -296,6 +315,7 @@ class PodcastPage(PublishChecksMixin, RoutablePageMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
+        lifetime.until(request, self.next_release())
         context["episodes"] = Paginator(self.episodes(), EPISODES_PER_PAGE).get_page(request.GET.get("page"))
         context["feed_url"] = self.feed_url(request)
         return context
@@ -306,6 +326,7 @@ class PodcastPage(PublishChecksMixin, RoutablePageMixin, Page):
             return HttpResponsePermanentRedirect(self.new_feed_url)
         from .feeds import show_feed
 
+        lifetime.until(request, self.next_release())
         return show_feed(request, self)
 
 

@@ -1,7 +1,7 @@
 import os
 
 import pytest
-from django.core.cache import caches
+from django.core.cache import cache, caches
 
 from config.caches import DatabaseCache
 from tests.builders import make_author, make_blog_index, make_post
@@ -40,6 +40,12 @@ def web():
     """A tiny web on 127.0.0.1 (pages, redirects, slow and huge answers), stopped after the test."""
     with Web() as server:
         yield server
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache: no page, fragment, rate limit or used token from another."""
+    cache.clear()
 
 
 @pytest.fixture

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "blog",
     "podcast",
     "demo",
+    "pagecache",
     "linkbacks",
     "safefetch",
     "discussion",
@@ -105,9 +106,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "config.csp.SitePolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "pagecache.middleware.PageCacheMiddleware",  # also does ConditionalGetMiddleware's work
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -179,6 +180,15 @@ CACHES = {
     "default": cache_from_url(CACHE_URL),
     "limits": {**cache_from_url(LIMITS_CACHE_URL, "LIMITS_CACHE_URL"), "KEY_PREFIX": "limits"},
 }
+
+# Whole pages for anonymous readers, invalidated by content version (site/pagecache/README.md); `off` for
+# cold figures. Entries live at most PAGE_CACHE_TIMEOUT seconds; shared caches in front (nginx, a CDN) may
+# keep a page PAGE_CACHE_S_MAXAGE seconds and serve it stale while revalidating for the next
+# PAGE_CACHE_STALE_WHILE_REVALIDATE. The comment form's token outlives all three (discussion/tokens.py).
+PAGE_CACHE = env_bool("PAGE_CACHE", True)
+PAGE_CACHE_TIMEOUT = env_int("PAGE_CACHE_TIMEOUT", 24 * 3600)
+PAGE_CACHE_S_MAXAGE = env_int("PAGE_CACHE_S_MAXAGE", 1)
+PAGE_CACHE_STALE_WHILE_REVALIDATE = env_int("PAGE_CACHE_STALE_WHILE_REVALIDATE", 10)
 
 TASKS = {
     "default": {

@@ -7,6 +7,9 @@ class DiscussionConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import signal_handlers
+        from pagecache.middleware import private_cookie
+
+        from . import signal_handlers, tokens
 
         signal_handlers.register()
+        private_cookie(tokens.PENDING_COOKIE)  # a reader with a held comment sees it: their page is their own

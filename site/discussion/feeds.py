@@ -1,7 +1,7 @@
 """Response feeds (RSS 2.0 and Atom): every approved response on the site, or on one page.
 
-Conditional GET comes from Django: the Feed sets Last-Modified from the newest item and the
-project's ConditionalGetMiddleware adds an ETag and answers 304.
+Conditional GET: the Feed sets Last-Modified from the newest item (never a future one, see
+syndication.generators.PastDates); the page cache adds an ETag and answers 304.
 """
 
 import html

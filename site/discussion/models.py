@@ -194,6 +194,16 @@ class Response(models.Model):
                 setattr(self, name, text.clean_line(getattr(self, name)))
         super().save(*args, **kwargs)
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._stored_status = instance.__dict__.get("status", cls.Status.APPROVED)  # deferred: assume shown
+        return instance
+
+    def affects_public_pages(self) -> bool:
+        """Saving it changes what readers see (the page cache's rule): it is approved now, or was when loaded."""
+        return self.Status.APPROVED in (self.status, getattr(self, "_stored_status", None))
+
     @property
     def is_linkback(self) -> bool:
         return self.kind != self.Kind.COMMENT

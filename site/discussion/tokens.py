@@ -1,23 +1,26 @@
 """Signed values the discussion hands out: the form's time token, the reader's pending-comment
-cookie, and the links in moderation and reply emails. All use django.core.signing, so they need
-no table and expire on their own.
+cookie, and the links in moderation and reply emails. All use django.core.signing, so they expire
+on their own; a form token's use is remembered in the limits cache until it would have expired.
 
 A moderation link is signed for one moderator account and one state of the response
 (``moderation_links`` checks both when it is used); an unsubscribe link for one response.
 """
 
+import hashlib
 import time
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core import signing
+from django.core.cache import cache
 
 FORM_SALT = "discussion.form"
 PENDING_SALT = "discussion.pending"
 ACTION_SALT = "discussion.action"
 MODERATION_SALT = "discussion.moderation"
 PENDING_COOKIE = "discussion_pending"
-FORM_MAX_AGE = 2 * 24 * 3600
+# A reader may take this long to write, after the page (and its token) left every cache.
+FORM_WRITING_TIME = 24 * 3600
 PENDING_MAX_AGE = 30 * 24 * 3600
 ACTION_MAX_AGE = 30 * 24 * 3600
 
@@ -31,17 +34,36 @@ def form_token(page_id: int, issued_at: float | None = None) -> str:
     return signing.dumps({"p": page_id, "t": issued_at if issued_at is not None else time.time()}, salt=FORM_SALT)
 
 
-def check_form_token(token: str, page_id: int) -> None:
+def form_max_age() -> int:
+    """A token in a cached page stays good while the page can be served, from the app's cache or a
+    proxy in front (settings PAGE_CACHE_*), and for a day of writing after that."""
+    cached_for = settings.PAGE_CACHE_TIMEOUT + settings.PAGE_CACHE_S_MAXAGE + settings.PAGE_CACHE_STALE_WHILE_REVALIDATE
+    return cached_for + FORM_WRITING_TIME
+
+
+def check_form_token(token: str, page_id: int, client: str = "") -> None:
+    """Valid, for this page, not too fresh, and not used before by this client.
+
+    One token is shared by everyone who gets the same cached page, so "used" is per client address:
+    a replay from the same address is refused, and the page sent back with the refusal carries a
+    fresh token, so a person only has to press the button again.
+    """
     try:
-        data = signing.loads(token, salt=FORM_SALT, max_age=FORM_MAX_AGE)
+        data = signing.loads(token, salt=FORM_SALT, max_age=form_max_age())
     except signing.SignatureExpired:
         raise TokenError("This form has expired. Please send your comment again.") from None
     except signing.BadSignature:
         raise TokenError("This form could not be verified. Please reload the page and send again.") from None
     if data.get("p") != page_id:
         raise TokenError("This form belongs to another page. Please reload the page and send again.")
-    if time.time() - float(data.get("t", 0)) < settings.DISCUSSION_MIN_SUBMIT_SECONDS:
+    age = time.time() - float(data.get("t", 0))
+    if age > form_max_age():
+        raise TokenError("This form has expired. Please send your comment again.")
+    if age < settings.DISCUSSION_MIN_SUBMIT_SECONDS:
         raise TokenError("That was very quick. Please take a moment, then send your comment again.")
+    used = "discussion:form-used:" + hashlib.sha256(f"{token} {client}".encode()).hexdigest()[:40]
+    if not cache.add(used, True, form_max_age()):
+        raise TokenError("This form was already used to send a comment. Please press “Post comment” again.")
 
 
 def read_pending(cookie: str | None) -> list[int]:

@@ -6,11 +6,11 @@ from django.shortcuts import get_object_or_404, render
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
 from wagtail.models import Page
 
-from . import moderation, moderation_links, tokens
+from . import moderation, moderation_links, origin, tokens
 from .forms import HONEYPOT, CommentForm
 from .models import Response, has_discussion
 
@@ -37,8 +37,22 @@ def _page_with_form(request: HttpRequest, page: Page, form: CommentForm, status:
     return render(request, "discussion/error.html", {"page": page, "errors": errors}, status=status)
 
 
+def signed_in(request: HttpRequest) -> bool:
+    """Asked without touching the session of a reader who has none, so their pages stay shareable."""
+    return settings.SESSION_COOKIE_NAME in request.COOKIES and request.user.is_authenticated
+
+
+@csrf_exempt  # readers post from shared, cached pages without a CSRF cookie: see origin.py
 @require_POST
 def post_comment(request: HttpRequest, page_id: int) -> HttpResponse:
+    if origin.cross_site(request):
+        return render(request, "discussion/error.html", {"errors": [origin.REFUSAL]}, status=403)
+    if signed_in(request):
+        return _protected_comment(request, page_id)
+    return _comment(request, page_id)
+
+
+def _comment(request: HttpRequest, page_id: int) -> HttpResponse:
     length = request.META.get("CONTENT_LENGTH") or "0"
     if not (length.isascii() and length.isdigit()) or int(length) > MAX_BODY_BYTES:
         message = f"Your comment is too large to send (the limit is {MAX_BODY_BYTES // 1024} KB)."
@@ -48,7 +62,7 @@ def post_comment(request: HttpRequest, page_id: int) -> HttpResponse:
     if not form.is_valid():
         return _page_with_form(request, page, form, 400)
     try:
-        tokens.check_form_token(form.cleaned_data["token"], page.pk)
+        tokens.check_form_token(form.cleaned_data["token"], page.pk, request.META.get("REMOTE_ADDR", ""))
     except tokens.TokenError as error:
         form.add_error(None, str(error))
         return _page_with_form(request, page, form, 400)
@@ -90,6 +104,9 @@ def post_comment(request: HttpRequest, page_id: int) -> HttpResponse:
             secure=settings.SESSION_COOKIE_SECURE,
         )
     return redirect
+
+
+_protected_comment = csrf_protect(_comment)  # a signed-in reader's page carries Django's CSRF token
 
 
 @never_cache

@@ -6,6 +6,7 @@ post's picture (Media RSS `media:content`, which RSS readers show as the item's 
 allows one `<enclosure>`, and that belongs to the post's audio or file).
 """
 
+from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 
 CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
@@ -24,7 +25,25 @@ def add_media_content(handler, item) -> None:
         handler.addQuickElement("media:content", "", attrs)
 
 
-class ContentRssFeed(Rss201rev2Feed):
+class PastDates:
+    """The feed's date (Last-Modified, lastBuildDate, <updated>) is the newest one that has happened.
+
+    Django takes the latest of every item's dates, so a post dated ahead set Last-Modified in the
+    future, and a reader sending If-Modified-Since with it got 304 while newer posts came out.
+    """
+
+    def latest_post_date(self):
+        now = timezone.now()
+        dates = [
+            date
+            for item in self.items
+            for date in (item.get("updateddate"), item.get("pubdate"))
+            if date and date <= now
+        ]
+        return max(dates, default=now)
+
+
+class ContentRssFeed(PastDates, Rss201rev2Feed):
     def rss_attributes(self):
         return {
             **super().rss_attributes(),
@@ -45,7 +64,7 @@ class ContentRssFeed(Rss201rev2Feed):
         add_media_content(handler, item)
 
 
-class ContentAtomFeed(Atom1Feed):
+class ContentAtomFeed(PastDates, Atom1Feed):
     def root_attributes(self):
         return {**super().root_attributes(), "xmlns:thr": THREAD_NS, "xmlns:media": MEDIA_NS}
 

@@ -24,6 +24,7 @@ from wagtail.models import Page, Site
 
 from blog.models import Author, BlogIndexPage, Category
 from discussion import publishing
+from pagecache import version
 
 from . import authors, media, posts, terms
 from .models import ImportedObject
@@ -76,6 +77,7 @@ class Importer:
         """Each post commits on its own; a dry run wraps everything in one transaction and rolls it back."""
         if not self.dry_run:
             self.import_all()
+            version.bump()  # responses arrive by bulk_create, which sends no save() signals
             return self.summary
         with transaction.atomic():
             self.import_all()

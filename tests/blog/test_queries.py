@@ -15,6 +15,7 @@ def query_count(client, path: str) -> int:
 
 @pytest.mark.django_db
 def test_listing_query_count_does_not_grow_with_posts(client, blog_index, settings):
+    settings.PAGE_CACHE = False
     settings.BLOG_POSTS_PER_PAGE = 20
     author = make_author()
     category = make_category("News")
@@ -28,7 +29,8 @@ def test_listing_query_count_does_not_grow_with_posts(client, blog_index, settin
 
 
 @pytest.mark.django_db
-def test_post_page_has_a_small_constant_query_count(client, blog_index, django_assert_max_num_queries):
+def test_post_page_has_a_small_constant_query_count(client, blog_index, django_assert_max_num_queries, settings):
+    settings.PAGE_CACHE = False
     authors = [make_author(f"Author {n}") for n in range(5)]
     categories = [make_category(f"Category {n}") for n in range(5)]
     post = make_post(

@@ -1,8 +1,14 @@
 """`{% discussion page %}` renders a page's whole discussion; `{% discussion_feed_links page %}` its feeds."""
 
 from django import template
+from django.conf import settings
 from django.db.models import Q
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+
+from pagecache import fragments, lifetime
 
 from .. import options, text, thread, tokens
 from ..forms import CommentForm
@@ -36,35 +42,68 @@ def heading(count: int, title: str) -> str:
     return f"{count} responses to “{title}”"
 
 
+def render_thread(responses: list[Response], closed_reason: str) -> tuple[int, str]:
+    """(approved count, the threaded list's HTML): one template pass over the whole thread."""
+    depth_limit = options.current().thread_depth
+    html = render_to_string(
+        "discussion/includes/thread.html",
+        {
+            "entries": thread.build(responses, depth_limit),
+            "depth_limit": depth_limit,  # as in WordPress, no reply link at the deepest level
+            "closed_reason": closed_reason,
+        },
+    )
+    return sum(1 for r in responses if r.status == Response.Status.APPROVED), html
+
+
+def shared_thread(page, closed_reason: str) -> tuple[int, str]:
+    """What every reader without a held comment sees, built once per content version."""
+    return fragments.cached(
+        "discussion-thread",
+        (page.pk, options.current().thread_depth, bool(closed_reason)),
+        lambda: render_thread(list(visible_responses(page, [])), closed_reason),
+    )
+
+
+def replied_to(page, response_id: int | None) -> Response | None:
+    if response_id is None or not 0 < response_id < 2**63:  # the database's integer range
+        return None
+    return Response.objects.filter(pk=response_id, page=page, status=Response.Status.APPROVED).first()
+
+
 @register.inclusion_tag("discussion/discussion.html", takes_context=True)
 def discussion(context, page):
     request = context.get("request")
     if not has_discussion(page):
         return {"enabled": False}
     cookies = request.COOKIES if request is not None else {}
-    responses = list(visible_responses(page, tokens.read_pending(cookies.get(tokens.PENDING_COOKIE))))
-    by_id = {r.pk: r for r in responses}
+    pending_ids = tokens.read_pending(cookies.get(tokens.PENDING_COOKIE))
     closed_reason = page.comments_closed_reason()
+    closes_at = page.discussion_closes_at()
+    if not closed_reason and closes_at is not None and closes_at > timezone.now():
+        lifetime.until(request, closes_at)  # a cached copy must not offer the form once comments close
+    if pending_ids:
+        count, thread_html = render_thread(list(visible_responses(page, pending_ids)), closed_reason)
+    else:
+        count, thread_html = shared_thread(page, closed_reason)
     form = context.get("discussion_form")
-    reply_to = None
     if form is None:
-        candidate = by_id.get(_as_id(request.GET.get("replyto")) if request is not None else None)
-        reply_to = candidate if candidate and candidate.status == Response.Status.APPROVED else None
+        reply_to = replied_to(page, _as_id(request.GET.get("replyto")) if request is not None else None)
         form = CommentForm(initial={"parent": reply_to.pk if reply_to else None, "token": tokens.form_token(page.pk)})
     else:
-        reply_to = by_id.get(_as_id(form.data.get("parent")))
+        reply_to = replied_to(page, _as_id(form.data.get("parent")))
         form.data = form.data.copy()
         form.data["token"] = tokens.form_token(page.pk)
-    approved = sum(1 for r in responses if r.status == Response.Status.APPROVED)
     return {
         "enabled": True,
         "page": page,
-        "heading": heading(approved, page.title),
-        "entries": thread.build(responses, options.current().thread_depth),
-        "depth_limit": options.current().thread_depth,  # as in WordPress, no reply link at the deepest level
+        "heading": heading(count, page.title),
+        "thread": mark_safe(thread_html),  # noqa: S308 (rendered by our own template, autoescaped)
         "closed_reason": closed_reason,
         "form": form,
         "reply_to": reply_to,
+        # Only a signed-in reader's page (private, never cached) carries Django's CSRF token.
+        "csrf": request is not None and settings.SESSION_COOKIE_NAME in cookies and request.user.is_authenticated,
         # Without JavaScript, a page sent back with errors opens at the form, not at the top of the post.
         "action": reverse("discussion:post", args=[page.pk]) + "#respond",
         "feed_url": reverse("discussion:page_feed", args=[page.pk]),

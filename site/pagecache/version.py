@@ -1,0 +1,64 @@
+"""The content version: one value in the shared cache that every app process reads on each request.
+
+Anything a reader could see changes it (signal_handlers.py), so a cached page or fragment stored
+under an older version is never served again: invalidation by version, not by time. The value is a
+random token rather than a counter, so two processes changing it at once need no atomic increment:
+whichever write lands last, it differs from every version a stale render was stored under.
+"""
+
+import logging
+import secrets
+from contextvars import ContextVar
+
+from django.core.cache import cache
+from django.db import transaction
+
+log = logging.getLogger(__name__)
+
+KEY = "pagecache:version"
+# The version this request read, so its fragments cost no second lookup; a change in the request clears it.
+_request_version: ContextVar[str | None] = ContextVar("pagecache_request_version", default=None)
+
+
+def current() -> str:
+    """The version now; created (atomically, with `add`) the first time, or after the cache lost it."""
+    version = _request_version.get()
+    if version is None:
+        version = cache.get(KEY) or _create()
+    return version
+
+
+def remember(version: str | None) -> None:
+    """Pin the version for the rest of this request (the middleware read it with the page lookup)."""
+    _request_version.set(version)
+
+
+def _create() -> str:
+    cache.add(KEY, secrets.token_hex(8), None)
+    return cache.get(KEY) or secrets.token_hex(8)
+
+
+def _set_new() -> None:
+    try:
+        cache.set(KEY, secrets.token_hex(8), None)
+    except Exception:  # the cache is down: what it held is unreachable too; say so loudly
+        log.exception("Could not change the content version; cached pages may be stale.")
+
+
+def bump() -> None:
+    """Content changed: a new version now, and again once the transaction commits.
+
+    Now, so this process (and a test, whose transaction never commits) sees the change at once; again
+    after the commit, because another process may have read the new version and rendered from data
+    that did not yet include the change. One post-commit change per transaction is enough.
+    """
+    _request_version.set(None)
+    _set_new()
+    connection = transaction.get_connection()
+    if connection.in_atomic_block and not any(item[1] is _after_commit for item in connection.run_on_commit):
+        transaction.on_commit(_after_commit)
+
+
+def _after_commit() -> None:
+    _request_version.set(None)
+    _set_new()
