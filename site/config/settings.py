@@ -189,6 +189,9 @@ PAGE_CACHE = env_bool("PAGE_CACHE", True)
 PAGE_CACHE_TIMEOUT = env_int("PAGE_CACHE_TIMEOUT", 24 * 3600)
 PAGE_CACHE_S_MAXAGE = env_int("PAGE_CACHE_S_MAXAGE", 1)
 PAGE_CACHE_STALE_WHILE_REVALIDATE = env_int("PAGE_CACHE_STALE_WHILE_REVALIDATE", 10)
+# The content version must be one value for every process: in the page cache itself when that is shared
+# (Redis: one round trip per hit), else beside the limits (the database table), while pages stay in locmem.
+PAGE_CACHE_VERSION_ALIAS = "default" if CACHE_URL.startswith(("redis://", "rediss://", "unix://")) else "limits"
 
 TASKS = {
     "default": {

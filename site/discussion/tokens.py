@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core import signing
-from django.core.cache import cache
+from django.core.cache import caches
 
 FORM_SALT = "discussion.form"
 PENDING_SALT = "discussion.pending"
@@ -62,7 +62,7 @@ def check_form_token(token: str, page_id: int, client: str = "") -> None:
     if age < settings.DISCUSSION_MIN_SUBMIT_SECONDS:
         raise TokenError("That was very quick. Please take a moment, then send your comment again.")
     used = "discussion:form-used:" + hashlib.sha256(f"{token} {client}".encode()).hexdigest()[:40]
-    if not cache.add(used, True, form_max_age()):
+    if not caches["limits"].add(used, True, form_max_age()):  # shared by every process
         raise TokenError("This form was already used to send a comment. Please press “Post comment” again.")
 
 

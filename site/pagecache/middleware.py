@@ -133,7 +133,12 @@ class PageCacheMiddleware:
 
     def serve(self, request: HttpRequest, key: str) -> HttpResponse:
         try:
-            found = cache.get_many([version.KEY, key]) if settings.PAGE_CACHE else {}
+            if not settings.PAGE_CACHE:
+                found = {}
+            elif settings.PAGE_CACHE_VERSION_ALIAS == "default":
+                found = cache.get_many([version.KEY, key])  # one round trip for both
+            else:
+                found = {key: cache.get(key), version.KEY: version.store().get(version.KEY)}
             current = found.get(version.KEY) or version.current()
         except Exception:
             log.exception("The page cache could not be read; serving without it.")

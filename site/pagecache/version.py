@@ -1,4 +1,4 @@
-"""The content version: one value in the shared cache that every app process reads on each request.
+"""The content version: one value in a shared cache that every app process reads on each request.
 
 Anything a reader could see changes it (signal_handlers.py), so a cached page or fragment stored
 under an older version is never served again: invalidation by version, not by time. The value is a
@@ -10,7 +10,8 @@ import logging
 import secrets
 from contextvars import ContextVar
 
-from django.core.cache import cache
+from django.conf import settings
+from django.core.cache import caches
 from django.db import transaction
 
 log = logging.getLogger(__name__)
@@ -20,11 +21,17 @@ KEY = "pagecache:version"
 _request_version: ContextVar[str | None] = ContextVar("pagecache_request_version", default=None)
 
 
+def store():
+    """Where the version lives: the shared page cache, or a cache all processes share when pages are per
+    process (settings.PAGE_CACHE_VERSION_ALIAS)."""
+    return caches[settings.PAGE_CACHE_VERSION_ALIAS]
+
+
 def current() -> str:
     """The version now; created (atomically, with `add`) the first time, or after the cache lost it."""
     version = _request_version.get()
     if version is None:
-        version = cache.get(KEY) or _create()
+        version = store().get(KEY) or _create()
     return version
 
 
@@ -34,13 +41,13 @@ def remember(version: str | None) -> None:
 
 
 def _create() -> str:
-    cache.add(KEY, secrets.token_hex(8), None)
-    return cache.get(KEY) or secrets.token_hex(8)
+    store().add(KEY, secrets.token_hex(8), None)
+    return store().get(KEY) or secrets.token_hex(8)
 
 
 def _set_new() -> None:
     try:
-        cache.set(KEY, secrets.token_hex(8), None)
+        store().set(KEY, secrets.token_hex(8), None)
     except Exception:  # the cache is down: what it held is unreachable too; say so loudly
         log.exception("Could not change the content version; cached pages may be stale.")
 

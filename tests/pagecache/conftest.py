@@ -51,11 +51,14 @@ def redis_url():
 @pytest.fixture(params=["locmem", "redis"])
 def real_cache(request, settings):
     """Each test of invalidation runs against both caches the project supports."""
-    if request.param == "redis":
+    if request.param == "redis":  # pages and their version in Redis
         url = request.getfixturevalue("redis_url")
-        settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}}
-    else:
-        settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "t"}}
+        default = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+        settings.PAGE_CACHE_VERSION_ALIAS = "default"
+    else:  # pages in each process's memory, the version in the shared limits table
+        default = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "t"}
+        settings.PAGE_CACHE_VERSION_ALIAS = "limits"
+    settings.CACHES = {**settings.CACHES, "default": default}
     cache.clear()
     yield request.param
     cache.clear()
