@@ -2,8 +2,13 @@
 
 from django.utils.functional import SimpleLazyObject
 
+from pagecache import fragments
+
 from .models import BlogIndexPage
 
 
 def blog(request):
-    return {"blog_root": SimpleLazyObject(lambda: BlogIndexPage.objects.live().first())}
+    """Read once per content version (every page's header and feed links need it), not per request."""
+    return {
+        "blog_root": SimpleLazyObject(lambda: fragments.cached("blog-root", (), BlogIndexPage.objects.live().first))
+    }

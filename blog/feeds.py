@@ -8,6 +8,7 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.feedgenerator import Enclosure
 
+from pagecache import fragments
 from syndication.generators import ContentAtomFeed, ContentRssFeed
 from syndication.links import absolutize
 
@@ -112,6 +113,7 @@ class AtomPostFeed(PostFeed):
     subtitle = PostFeed.description
 
 
+@fragments.versioned_view("blog-feed")  # rendered once per content version, like the podcast feed
 def post_feed(request, index: BlogIndexPage, kind: str | None, slug: str | None, fmt: str | None):
     subject = ARCHIVES[kind].subject(slug) if kind else None
     feed_class = AtomPostFeed if fmt == "atom" else PostFeed

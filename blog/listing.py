@@ -6,14 +6,15 @@ from django.db.models import Count, Prefetch, QuerySet
 from django.http import Http404
 from taggit.models import Tag
 
+from pagecache import restrictions
+
 from .models import Author, BlogIndexPage, BlogPage, Category
 
 
 def published_posts(index: BlogIndexPage):
     """Live posts under `index`, newest first, with everything a listing shows prefetched."""
     return (
-        BlogPage.objects.live()
-        .public()
+        restrictions.public(BlogPage.objects.live())
         .child_of(index)
         .select_related("featured_image", "attachment")
         .prefetch_related(

@@ -5,6 +5,7 @@ from urllib.parse import urlsplit
 from django import forms
 from django.conf import settings
 from django.db import models
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 from django.utils.text import slugify
 from modelcluster.contrib.taggit import ClusterTaggableManager
@@ -18,6 +19,7 @@ from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
 from discussion.models import DiscussionMixin
+from pagecache.restrictions import CheapViewRestrictions
 
 from .blocks import BodyBlock
 from .forms import PostForm
@@ -75,7 +77,7 @@ class BlogPageTag(TaggedItemBase):
     content_object = ParentalKey("blog.BlogPage", on_delete=models.CASCADE, related_name="tagged_items")
 
 
-class BlogIndexPage(RoutablePageMixin, Page):
+class BlogIndexPage(CheapViewRestrictions, RoutablePageMixin, Page):
     """The blog's front page; also serves its archives, search and feeds as sub-routes."""
 
     intro = RichTextField(blank=True, features=["bold", "italic", "link"])
@@ -135,7 +137,7 @@ class BlogIndexPage(RoutablePageMixin, Page):
         return post_feed(request, self, kind, slug, fmt)
 
 
-class BlogPage(DiscussionMixin, Page):
+class BlogPage(CheapViewRestrictions, DiscussionMixin, Page):
     """A post. Its body is a StreamField; its responses live in the discussion app."""
 
     search_kind = "Post"  # the label on a search result
@@ -243,6 +245,7 @@ class BlogPage(DiscussionMixin, Page):
     def get_context(self, request, *args, **kwargs):
         from .seo import posting_jsonld
 
+        prefetch_related_objects([self], "authors", "categories", "tags", "featured_image__renditions")
         context = super().get_context(request, *args, **kwargs)
         context["jsonld"] = posting_jsonld(self, request)
         context["blog_index"] = self.get_parent().specific_deferred

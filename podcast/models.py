@@ -21,6 +21,7 @@ from wagtail.search import index
 from blog.blocks import BodyBlock
 from discussion.models import DiscussionMixin
 from pagecache import fragments, lifetime
+from pagecache.restrictions import CheapViewRestrictions
 
 from .artwork import feed_copy, validate_artwork
 from .audio import probe
@@ -143,7 +144,7 @@ class Person(models.Model):
         return self.name
 
 
-class PodcastPage(PublishChecksMixin, RoutablePageMixin, Page):
+class PodcastPage(CheapViewRestrictions, PublishChecksMixin, RoutablePageMixin, Page):
     """A show. Its feed lives at `feed/` below the show page."""
 
     search_kind = "Show"  # the label on a search result
@@ -394,7 +395,7 @@ class ShowText(Orderable):
         return self.purpose or self.text[:50]
 
 
-class EpisodePage(PublishChecksMixin, DiscussionMixin, RoutablePageMixin, Page):
+class EpisodePage(CheapViewRestrictions, PublishChecksMixin, DiscussionMixin, RoutablePageMixin, Page):
     """An episode: show notes readers can comment on, and the media apps download."""
 
     search_kind = "Episode"

@@ -27,8 +27,9 @@ def approved_responses():
     )
 
 
-def response_url(response: Response) -> str:
-    return (response.page.get_full_url() or settings.SITE_URL + "/") + f"#{response.anchor}"
+def response_url(response: Response, page: Page | None = None) -> str:
+    page = page or response.page
+    return (page.get_full_url() or settings.SITE_URL + "/") + f"#{response.anchor}"
 
 
 def site_name(site: Site | None) -> str:
@@ -93,7 +94,7 @@ class SiteResponsesFeed(Feed):
     def item_extra_kwargs(self, response: Response):
         extra = {"content": response.content_html}
         if response.parent_id and response.parent.status == Response.Status.APPROVED:
-            extra["in_reply_to"] = response_url(response.parent)
+            extra["in_reply_to"] = response_url(response.parent, response.page)  # a reply is on its parent's page
         return extra
 
 

@@ -18,7 +18,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.cache import cc_delim_re, get_conditional_response, patch_cache_control, set_response_etag
 from django.utils.http import http_date, parse_http_date_safe
 
-from . import lifetime, version
+from . import lifetime, sites, version
 
 log = logging.getLogger(__name__)
 
@@ -117,6 +117,7 @@ class PageCacheMiddleware:
         if request.method not in READ_METHODS:
             return self.get_response(request)
         if is_private(request):
+            sites.prime(request)
             response = self.get_response(request)
             if not response.has_header("Cache-Control"):
                 patch_cache_control(response, private=True, no_cache=True)
@@ -152,6 +153,7 @@ class PageCacheMiddleware:
         store = settings.PAGE_CACHE and request.method == "GET"  # a HEAD's body is not the page's
         # What is stored must be the whole page, so the request's conditions are answered here, after.
         conditions = {name: request.META.pop(name) for name in CONDITIONAL_HEADERS if store and name in request.META}
+        sites.prime(request)
         response = self.get_response(request)
         request.META.update(conditions)
         clamp_last_modified(response)

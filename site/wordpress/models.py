@@ -9,6 +9,7 @@ from wagtail.search import index
 
 from blog.blocks import BodyBlock
 from discussion.models import DiscussionMixin
+from pagecache.restrictions import CheapViewRestrictions
 
 
 class ImportedObject(models.Model):
@@ -50,7 +51,7 @@ class ImportedObject(models.Model):
         return model.objects.filter(pk=self.object_id).first() if model else None
 
 
-class StandardPage(DiscussionMixin, Page):
+class StandardPage(CheapViewRestrictions, DiscussionMixin, Page):
     """A WordPress page (About, Contact): content in the page tree, without a date, authors or terms."""
 
     search_kind = "Page"

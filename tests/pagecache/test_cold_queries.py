@@ -1,0 +1,94 @@
+"""Without the page cache, pages cost a constant number of SQL queries, however many posts, episodes
+or responses there are, measured at two sizes: at most 10 once this content version's fragments
+(site, navigation roots, restrictions, thread, feed bodies) are built, and a few more, still
+constant, on the first render after a change, which builds them."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from wagtail.models import Collection
+
+from pagecache import version
+from tests.builders import make_author, make_category, make_document, make_image, make_post
+from tests.discussion.test_performance import add_thread
+from tests.podcast.builders import make_episode, make_show
+
+pytestmark = pytest.mark.django_db
+LIMIT = 10
+
+
+def count(client, path: str) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        reply = client.get(path)
+    assert reply.status_code == 200, path
+    assert "X-Page-Cache" not in reply
+    return len(captured)
+
+
+def cold_queries(client, path: str) -> tuple[int, int]:
+    """(first render after a content change, the renders after it), without the page cache."""
+    client.get(path)  # image renditions are made on a page's first render ever, not per version
+    version.bump()  # a content change: every fragment and feed is built again
+    return count(client, path), count(client, path)
+
+
+def add_posts(index, count: int, start: int, authors, categories, collection) -> list:
+    return [
+        make_post(
+            index,
+            f"Post {start + n}",
+            authors=authors,
+            categories=categories,
+            tags=["shared", f"tag-{start + n}"],
+            featured_image=make_image(collection, f"p{start + n}.png"),
+            attachment=make_document(collection, f"p{start + n}.pdf"),
+        )
+        for n in range(count)
+    ]
+
+
+def paths(post, show, episode) -> list[str]:
+    year, month = post.date.year, f"{post.date.month:02d}"
+    return [
+        "/",
+        post.url,
+        f"{post.url}?replyto={post.responses.first().pk}",
+        f"/{year}/",
+        f"/{year}/{month}/",
+        "/category/essays/",
+        "/tag/shared/",
+        "/author/ada-writer/",
+        "/category/",
+        "/search/?q=post",
+        "/feed/",
+        "/feed/atom/",
+        "/category/essays/feed/",
+        "/discussion/feed/",
+        f"/discussion/{post.pk}/feed/",
+        show.url,
+        episode.url,
+        show.url + "feed/",
+    ]
+
+
+def test_no_page_costs_more_than_ten_queries_at_any_size(client, blog_index, settings):
+    settings.PAGE_CACHE = False
+    settings.BLOG_POSTS_PER_PAGE = 20
+    collection = Collection.get_first_root_node()
+    authors = [make_author("Ada Writer"), make_author("Bo Second")]
+    categories = [make_category("Essays"), make_category("Notes")]
+    post = add_posts(blog_index, 2, 0, authors, categories, collection)[0]
+    add_thread(post, 3)
+    show = make_show(blog_index)
+    episode = make_episode(show, "Pilot")
+    add_thread(episode, 2)
+    small = {path: cold_queries(client, path) for path in paths(post, show, episode)}
+
+    add_posts(blog_index, 18, 2, authors, categories, collection)
+    add_thread(post, 200, seed=9)
+    for n in range(8):
+        add_thread(make_episode(show, f"Episode {n}"), 3)
+    large = {path: cold_queries(client, path) for path in paths(post, show, episode)}
+
+    assert max(steady for _, steady in small.values()) <= LIMIT, small
+    assert large == small, "query counts do not grow with content"
