@@ -34,9 +34,11 @@ def watched(model: type) -> bool:
     )
 
 
-def saved(sender, instance, raw: bool = False, **kwargs) -> None:
+def saved(sender, instance, created: bool = False, raw: bool = False, **kwargs) -> None:
     if raw or not watched(sender):
         return
+    if created and issubclass(sender, (BaseGenericSetting, BaseSiteSetting)):
+        return  # made with its defaults on first read (Wagtail's for_site): nothing a reader sees changed
     if isinstance(instance, Page) and not instance.live:
         return  # a draft; unpublishing sends page_unpublished
     rule = getattr(instance, "affects_public_pages", None)
