@@ -96,7 +96,6 @@ def test_private_documents_are_never_served_from_disk(stack, path):
     assert answer.status_code in (403, 404)
 
 
-@pytest.mark.xfail(reason="until the page cache (issue 10) lands and marks anonymous pages shareable")
 def test_an_anonymous_page_is_answered_by_nginx_on_a_hit(stack):
     reader = Reader(stack)
     wait_for(lambda: reader.get("/").headers.get("X-Cache-Status") == "HIT", 5, "a cache hit on /")
