@@ -36,4 +36,3 @@ def _build(index: BlogIndexPage) -> dict:
 
 def blog_navigation(index: BlogIndexPage) -> dict:
     return fragments.cached("blog-navigation", (index.pk,), lambda: _build(index))
-
