@@ -7,6 +7,7 @@ import sys
 from django.conf import settings
 
 from discussion import tokens
+from pagecache import middleware
 from tests.stack import RENDER, ROOT
 
 CONF = (ROOT / "deploy" / "nginx" / "backchannel.conf").read_text()
@@ -18,8 +19,9 @@ def render(*names: str) -> subprocess.CompletedProcess:
 
 def test_the_cache_bypass_names_the_apps_private_cookies():
     bypass = re.search(r"map \$http_cookie \$backchannel_private_cookie \{(.*?)\}", CONF, re.S).group(1)
-    for cookie in (settings.SESSION_COOKIE_NAME, tokens.PENDING_COOKIE):
-        assert cookie in bypass
+    named = set(re.search(r"\(\?:([\w|]+)\)=", bypass).group(1).split("|"))
+    assert named == set(middleware.private_cookies())
+    assert {settings.SESSION_COOKIE_NAME, tokens.PENDING_COOKIE} <= named
 
 
 def test_rendering_fills_every_name_and_lists_each_app_process():
