@@ -7,10 +7,11 @@ path is the production one.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from bench import loopback
 
 ANSWERS = {
     "/1.1/comment-check": b"false",
@@ -46,12 +47,5 @@ class QuietServer(ThreadingHTTPServer):
 @contextmanager
 def serve() -> Iterator[str]:
     """The base URL (http://127.0.0.1:port) of a local Akismet, for as long as the block runs."""
-    server = QuietServer(("127.0.0.1", 0), AkismetHandler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with loopback.running(QuietServer(("127.0.0.1", 0), AkismetHandler)) as url:
+        yield url

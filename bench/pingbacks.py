@@ -9,7 +9,6 @@ runs in one transaction that is rolled back. Usage:
 from __future__ import annotations
 
 import statistics
-import threading
 import time
 import xmlrpc.client
 from collections.abc import Iterator
@@ -21,6 +20,8 @@ from django.db import transaction
 from django.test import Client, override_settings
 from django.urls import reverse
 from wagtail.models import Page
+
+from bench import loopback
 
 UNLIMITED = "1000000/60"
 
@@ -47,15 +48,8 @@ def source_server(target_url: str) -> Iterator[str]:
         def log_message(self, *args):
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with loopback.running(ThreadingHTTPServer(("127.0.0.1", 0), Handler)) as url:
+        yield url
 
 
 def _percentiles(samples: list[float]) -> dict[str, float]:
