@@ -78,11 +78,17 @@ def host_key(url_or_host: str) -> str:
     return "hashed:" + hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
-def claim(key: str, seconds: int) -> bool:
-    """True for the first caller within `seconds` (atomic: the cache's add()); 0 seconds means no limit."""
+def claim(key: str, seconds: int, holder: str | int = 1) -> bool:
+    """True for the first caller within `seconds` (atomic: the cache's add()); 0 seconds means no limit.
+    The claim remembers its `holder`, for `held_by()`."""
     if seconds <= 0:
         return True
-    return _cache().add(key, 1, timeout=seconds)
+    return _cache().add(key, holder, timeout=seconds)
+
+
+def held_by(key: str, holder: str) -> bool:
+    """Whether the standing claim on `key` was made by `holder`."""
+    return bool(holder) and _cache().get(key) == holder
 
 
 def release(key: str) -> None:

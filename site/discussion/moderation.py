@@ -242,7 +242,10 @@ def _save_unique(response: Response) -> None:
 
 
 def _claim_flood(response: Response) -> list[str]:
-    """One comment per sender (address, and email) every DISCUSSION_FLOOD_SECONDS, across processes."""
+    """One comment per sender (address, and email) every DISCUSSION_FLOOD_SECONDS, across processes.
+
+    The same comment again is not a flood: it meets the duplicate rule, or is stored if its first copy
+    never was (a proxy resending after the app died mid-request). Returns the keys this call claimed."""
     seconds = options.current().flood_seconds
     if response.kind != Response.Kind.COMMENT or seconds <= 0:
         return []
@@ -251,11 +254,12 @@ def _claim_flood(response: Response) -> list[str]:
         keys.append(f"flood:email:{response.author_email.strip().lower()}")
     claimed = []
     for key in keys:
-        if not limits.claim(key, seconds):
+        if limits.claim(key, seconds, holder=response.fingerprint):
+            claimed.append(key)
+        elif not limits.held_by(key, response.fingerprint):
             for done in claimed:
                 limits.release(done)
             raise Rejected(Refusal.FLOOD, FLOOD)
-        claimed.append(key)
     return claimed
 
 

@@ -41,12 +41,15 @@ def form_max_age() -> int:
     return cached_for + FORM_WRITING_TIME
 
 
-def check_form_token(token: str, page_id: int, client: str = "") -> None:
-    """Valid, for this page, not too fresh, and not used before by this client.
+def check_form_token(token: str, page_id: int, client: str = "", submission: str = "") -> None:
+    """Valid, for this page, not too fresh, and not used before by this client for another comment.
 
     One token is shared by everyone who gets the same cached page, so "used" is per client address:
-    a replay from the same address is refused, and the page sent back with the refusal carries a
-    fresh token, so a person only has to press the button again.
+    a replay from the same address with other words is refused, and the page sent back with the
+    refusal carries a fresh token, so a person only has to press the button again. The same
+    ``submission`` (a comment's fingerprint) sent again passes: a double click, or a proxy resending
+    after the app died mid-request, then meets the duplicate rule, or is stored if the first copy
+    never was.
     """
     try:
         data = signing.loads(token, salt=FORM_SALT, max_age=form_max_age())
@@ -62,7 +65,8 @@ def check_form_token(token: str, page_id: int, client: str = "") -> None:
     if age < settings.DISCUSSION_MIN_SUBMIT_SECONDS:
         raise TokenError("That was very quick. Please take a moment, then send your comment again.")
     used = "discussion:form-used:" + hashlib.sha256(f"{token} {client}".encode()).hexdigest()[:40]
-    if not caches["limits"].add(used, True, form_max_age()):  # shared by every process
+    limits = caches["limits"]  # shared by every process
+    if not limits.add(used, submission or True, form_max_age()) and not (submission and limits.get(used) == submission):
         raise TokenError("This form was already used to send a comment. Please press “Post comment” again.")
 
 

@@ -61,11 +61,6 @@ def _comment(request: HttpRequest, page_id: int) -> HttpResponse:
     form = CommentForm(request.POST)
     if not form.is_valid():
         return _page_with_form(request, page, form, 400)
-    try:
-        tokens.check_form_token(form.cleaned_data["token"], page.pk, request.META.get("REMOTE_ADDR", ""))
-    except tokens.TokenError as error:
-        form.add_error(None, str(error))
-        return _page_with_form(request, page, form, 400)
     data = form.cleaned_data
     parent = None
     if data["parent"]:
@@ -83,6 +78,13 @@ def _comment(request: HttpRequest, page_id: int) -> HttpResponse:
         content=data["content"],
         notify_replies=data["notify_replies"],
     )
+    try:
+        tokens.check_form_token(
+            data["token"], page.pk, request.META.get("REMOTE_ADDR", ""), submission=moderation.fingerprint(response)
+        )
+    except tokens.TokenError as error:
+        form.add_error(None, str(error))
+        return _page_with_form(request, page, form, 400)
     context = moderation.RequestContext.from_request(
         request, permalink=page.full_url or "", honeypot_tripped=bool(data[HONEYPOT]), honeypot_field_name=HONEYPOT
     )

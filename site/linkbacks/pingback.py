@@ -104,6 +104,7 @@ def _strings(params: tuple, count: int, signature: str) -> tuple[str, ...]:
 
 def ping(params: tuple, context: moderation.RequestContext) -> str:
     source, target = _strings(params, 2, "two strings, sourceURI and targetURI")
+    receiving.check_source(source)
     receiving.throttle(context.ip, source)
     receiving.check_not_same(source, target)
     page = receiving.accepting_page(target)

@@ -152,6 +152,14 @@ def accepting_page(target_url: str) -> Page:
     return page
 
 
+def check_source(source_url: str) -> None:
+    """SourceMissing unless ``source_url`` is an absolute http(s) URL we could fetch (no control bytes)."""
+    try:
+        fetch.check_url(source_url)
+    except fetch.InvalidURL as error:
+        raise SourceMissing(f"The source is not a valid URL: {error}") from None
+
+
 def check_not_registered(page: Page, source_url: str) -> None:
     """AlreadyRegistered when a response from ``source_url`` is on the page, named by its kind
     ("a pingback from this page is already recorded"), whichever protocol asks now."""

@@ -83,6 +83,7 @@ def receive(page: Page, fields: dict[str, str], context: moderation.RequestConte
     if not source:
         raise receiving.LinkbackError("The url parameter is required.")
     target = page.full_url or ""
+    receiving.check_source(source)
     receiving.throttle(context.ip, source)
     receiving.check_not_same(source, target)
     if not takes_linkbacks(page):

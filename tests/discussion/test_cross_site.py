@@ -95,6 +95,30 @@ def test_a_form_token_is_single_use_per_client(client, post, settings):
     assert client.post(url, elsewhere, REMOTE_ADDR="10.2.0.2").status_code == 303
 
 
+def test_the_same_comment_sent_again_with_its_token_hears_duplicate_not_used(client, post, settings):
+    settings.DISCUSSION_MIN_SUBMIT_SECONDS = 0
+    settings.DISCUSSION_FLOOD_SECONDS = 0
+    data = form_data(post, content="Pressed twice")
+    url = reverse("discussion:post", args=[post.pk])
+    assert client.post(url, data, REMOTE_ADDR="10.2.1.1").status_code == 303
+    again = client.post(url, data, REMOTE_ADDR="10.2.1.1")
+    assert again.status_code == 409
+    assert "already said that" in again.content.decode()
+    assert Response.objects.filter(content="Pressed twice").count() == 1
+
+
+def test_a_resent_comment_whose_first_copy_was_lost_is_stored(client, post, settings):
+    """A proxy resends the POST after the app process died mid-request: the token was marked used,
+    the comment never committed; the copy must not be refused as a replay."""
+    settings.DISCUSSION_MIN_SUBMIT_SECONDS = 0
+    data = form_data(post, content="Sent while the app restarted")
+    url = reverse("discussion:post", args=[post.pk])
+    assert client.post(url, data, REMOTE_ADDR="10.2.1.2").status_code == 303
+    Response.objects.filter(content="Sent while the app restarted").delete()  # as if it never committed
+    assert client.post(url, data, REMOTE_ADDR="10.2.1.2").status_code == 303
+    assert Response.objects.filter(content="Sent while the app restarted").count() == 1
+
+
 def test_a_cached_page_takes_comments_from_its_readers(client, post, settings):
     settings.DISCUSSION_MIN_SUBMIT_SECONDS = 0
     client.get(post.url)

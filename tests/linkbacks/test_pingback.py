@@ -57,6 +57,12 @@ def test_invalid_source_url_faults_0x10(rpc, post):
     assert fault_of(lambda: rpc.pingback.ping("file:///etc/passwd", post.full_url))[0] == 0x10
 
 
+def test_a_source_with_control_bytes_faults_0x10_and_nothing_is_stored(rpc, post):
+    code, message = fault_of(lambda: rpc.pingback.ping("http://example.com/a\x7fb", post.full_url))
+    assert (code, message.startswith("The source is not a valid URL")) == (0x10, True)
+    assert not Response.objects.exists()
+
+
 def test_unknown_target_page_faults_0x20(rpc, web, blog_index):
     source = web.page("/alice/post", linking_page("http://testserver/no-such-post/"))
     code, message = fault_of(lambda: rpc.pingback.ping(source, "http://testserver/no-such-post/"))

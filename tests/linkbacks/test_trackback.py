@@ -57,6 +57,14 @@ def test_missing_url_is_an_error(client, post):
     assert reply(response) == ("1", "The url parameter is required.")
 
 
+@pytest.mark.parametrize("url", ["http://example.com/a\x00b", "=\x00¬ª", "javascript:alert(1)"])
+def test_a_source_that_is_not_a_url_is_an_error_and_nothing_is_stored(client, post, url):
+    error, message = reply(trackback(client, post, url=url, title="t\x00", excerpt="e\x00"))
+    assert error == "1"
+    assert message.startswith("The source is not a valid URL")
+    assert not Response.objects.exists()
+
+
 def test_source_without_link_is_refused_unlike_wordpress(client, web, post):
     source = web.page("/spam", "<html><p>Buy things at <a href='https://spam.test/'>spam</a>.</p></html>")
     response = trackback(client, post, url=source, title="Totally relevant", excerpt="spam spam")

@@ -16,8 +16,10 @@ from worker.models import PeriodicSlot
 
 
 @pytest.fixture
-def queue(settings):
+def queue(settings, monkeypatch):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    # The worker drops connections it finds outside autocommit; the test's own transaction is one.
+    monkeypatch.setattr("django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None)
 
 
 def run_worker() -> None:
