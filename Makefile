@@ -10,7 +10,7 @@ PORT ?= 8000
 LINT_IMPORTS := PYTHONPATH=site:scripts $(VENV)/bin/lint-imports --no-cache --no-logo
 RUN_ENV := DEBUG=true SITE_URL=http://$(HOST):$(PORT) SAFEFETCH_ALLOWED_NETWORKS=$${SAFEFETCH_ALLOWED_NETWORKS:-$${LINKBACK_ALLOWED_NETWORKS:-127.0.0.0/8}}
 
-.PHONY: run install install-test test test-postgres test-production soak bench lint browser-deps clean
+.PHONY: run install install-test test test-postgres test-production test-interop soak bench lint browser-deps clean
 
 $(VENV)/.installed: requirements.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -53,6 +53,14 @@ test-postgres: install-test browser-deps
 test-production: install-test
 	@bash scripts/ensure-system-packages postgresql redis-server nginx
 	BACKCHANNEL_TOPOLOGY=1 bash scripts/with-postgres $(VENV)/bin/pytest -p no:cacheprovider tests/production
+
+# Pingback, trackback, webmention, export/import and feeds against a real WordPress 6.1 (Debian's packages)
+# on loopback: private mariadbd, php-fpm and nginx, started once by tests/interop/peer.py.
+WORDPRESS_PACKAGES := wordpress wordpress-theme-twentytwentyone mariadb-server mariadb-client php-fpm php-mysql \
+	php-xml php-mbstring php-curl nginx
+test-interop: install-test
+	@bash scripts/ensure-system-packages $(WORDPRESS_PACKAGES)
+	BACKCHANNEL_INTEROP=1 $(VENV)/bin/pytest -p no:cacheprovider tests/interop
 
 # Comment POSTs against that topology while Akismet, SMTP, linkback sources and processes fail;
 # figures printed, exit 1 on a lost row or a 5xx. SOAK_N=10000 for the full run (default 300, as in CI).

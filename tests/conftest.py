@@ -12,6 +12,9 @@ pytest_plugins = ["tests.browser"]
 # The production topology's scenarios run under `make test-production`, which starts PostgreSQL and
 # Redis and sets BACKCHANNEL_TOPOLOGY; the normal run leaves them out.
 collect_ignore = [] if os.environ.get("BACKCHANNEL_TOPOLOGY") else ["production"]
+# The interop suite against a real WordPress runs under `make test-interop` (BACKCHANNEL_INTEROP set).
+if not os.environ.get("BACKCHANNEL_INTEROP"):
+    collect_ignore.append("interop")
 
 
 @pytest.fixture(autouse=True)
