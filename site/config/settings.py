@@ -287,6 +287,8 @@ AKISMET_API_KEY = os.environ.get("AKISMET_API_KEY", "")
 AKISMET_TIMEOUT = env_float("AKISMET_TIMEOUT", 2.0)
 AKISMET_REQUEST_BUDGET = env_float("AKISMET_REQUEST_BUDGET", 0.3)
 AKISMET_API_URL = os.environ.get("AKISMET_API_URL", "https://rest.akismet.com")
+# Failed Akismet calls in a row (across processes) that open the breaker: POSTs stop asking, a probe does.
+AKISMET_BREAKER_FAILURES = env_int("AKISMET_BREAKER_FAILURES", 3)
 # Akismet's "discard" tip: keep in the spam folder, flagged (false) or drop without a row (true).
 AKISMET_STRICT_DISCARD = env_bool("AKISMET_STRICT_DISCARD", False)
 AKISMET_IS_TEST = env_bool("AKISMET_IS_TEST", DEBUG)

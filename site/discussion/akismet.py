@@ -146,3 +146,8 @@ def verify_key(key: str) -> bool | None:
         return None
     finally:
         http.close()
+
+
+def answers() -> bool:
+    """Whether Akismet answers at all (verify-key with the configured key, within AKISMET_TIMEOUT)."""
+    return verify_key(api_key()) is not None

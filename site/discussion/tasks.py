@@ -13,13 +13,13 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django_tasks import task
 
 from worker.schedule import periodic
 
-from . import akismet, limits, moderation, notifications, outbox, publishing
+from . import akismet, akismet_health, moderation, notifications, outbox, publishing
 from .models import Notification, Response
 
 Status = Response.Status
@@ -30,7 +30,9 @@ EMAIL_FIRST_RETRY = timedelta(minutes=1)  # a refused or hung mail server: 1, 2,
 EMAIL_LONGEST_WAIT = timedelta(hours=1)
 EMAIL_ATTEMPTS = 8  # …about two hours in all, then the email is marked failed for the admin
 EMAIL_STUCK = timedelta(minutes=10)  # a send whose worker died is tried again after this
-CATCH_UP_SECONDS = 30  # after an outage, at most one pull-forward of the held responses this often
+IN_FLIGHT = timedelta(minutes=1)  # a check the catch-up queued is not queued again for this long
+WAITING = "waiting for Akismet"  # the breaker is open: left for the probe's catch-up
+NOT_ASKED = {"nothing to do", "judged already", "gave up", WAITING}
 
 
 def backoff(attempts: int) -> timedelta:
@@ -52,13 +54,17 @@ def check_response(response_id: int) -> str:
     return judge(response_id)
 
 
-def judge(response_id: int, *, seconds: float | None = None, in_request: bool = False) -> str:
+def judge(response_id: int, *, seconds: float | None = None, in_request: bool = False, probe: bool = False) -> str:
     """Check a response that waits for Akismet and apply the verdict; give up after DISCUSSION_RECHECK_DAYS.
 
     Called by the task, and by the comment POST with its small budget (`in_request`: an Akismet
     that does not answer in time is left to the task, and nothing is recorded). Whoever answers
     first applies the verdict: the update that claims the row only matches the state read here.
+    While the breaker is open (`akismet_health`) only the probe asks Akismet: the POST leaves the
+    check to the worker, and the worker leaves the response due for the catch-up.
     """
+    if in_request and akismet_health.is_open():
+        return "left for the worker"
     response = Response.objects.filter(pk=response_id).select_related("page").first()
     if response is None or response.status != Status.PENDING or response.akismet_next_check_at is None:
         return "nothing to do"
@@ -71,10 +77,19 @@ def judge(response_id: int, *, seconds: float | None = None, in_request: bool = 
         if response.akismet_result == akismet.Verdict.ERROR:  # the moderator email was held back until now
             outbox.enqueue(notify_moderators, response_id)
         return "gave up"
+    if not probe and akismet_health.is_open():
+        Response.objects.filter(pk=response_id, akismet_next_check_at=response.akismet_next_check_at).update(
+            akismet_next_check_at=timezone.now()
+        )
+        return WAITING
     again = bool(response.akismet_result)  # a first check has no result yet
     verdict, note = akismet.check(response.akismet_payload, recheck_reason="retry" if again else "", seconds=seconds)
-    if in_request and verdict == akismet.Verdict.ERROR:
-        return "left for the worker"
+    if verdict == akismet.Verdict.ERROR:
+        akismet_health.failed()
+        if in_request:
+            return "left for the worker"
+    elif verdict != akismet.Verdict.UNCONFIGURED and akismet_health.answered() and not probe:
+        outbox.enqueue(catch_up)  # this answer ended an outage: everything waiting is checked now
     with transaction.atomic():
         claimed = Response.objects.filter(
             pk=response_id,
@@ -91,10 +106,7 @@ def judge(response_id: int, *, seconds: float | None = None, in_request: bool = 
             return "judged already"
         response.refresh_from_db()
         moderation.record(response, f"{'recheck' if again else 'check'}-{verdict}", note)
-        outcome = _apply(response, verdict, note)
-    if verdict not in (akismet.Verdict.ERROR, akismet.Verdict.UNCONFIGURED):
-        _catch_up()
-    return outcome
+        return _apply(response, verdict, note)
 
 
 def _apply(response: Response, verdict: str, note: str) -> str:
@@ -116,15 +128,54 @@ def _apply(response: Response, verdict: str, note: str) -> str:
     return status
 
 
-def _catch_up() -> None:
-    """Akismet answers again: responses held by its outage are checked now, not at their back-off time."""
-    if not limits.claim("akismet:catch-up", CATCH_UP_SECONDS):
-        return
-    waiting = Response.objects.filter(
-        status=Status.PENDING, akismet_result=akismet.Verdict.ERROR, akismet_next_check_at__gt=timezone.now()
-    )
-    if waiting.update(akismet_next_check_at=timezone.now()):
-        outbox.enqueue(recheck_responses)
+def _waiting():
+    """Responses that wait for Akismet and could be checked now: due, or backed off after an error."""
+    waiting = Response.objects.filter(status=Status.PENDING, akismet_next_check_at__isnull=False)
+    return waiting.filter(Q(akismet_next_check_at__lte=timezone.now()) | Q(akismet_result=akismet.Verdict.ERROR))
+
+
+def probe_due() -> bool:
+    """The probe's condition: the breaker is open, or responses wait that Akismet could check now."""
+    return akismet.configured() and (akismet_health.is_open() or _waiting().exists())
+
+
+@periodic(every=akismet_health.PROBE_EVERY, when=probe_due)
+@task()
+def probe_akismet() -> str:
+    """Ask Akismet about the response that has waited longest (or verify the key when none waits);
+    when it answers, close the breaker and check every waiting response at once (`catch_up`)."""
+    if not akismet.configured():
+        return "not configured"
+    oldest = _waiting().order_by("created_at").values_list("pk", flat=True).first()
+    outcome = judge(oldest, probe=True) if oldest is not None else WAITING
+    if outcome == "still unreachable":
+        return "Akismet is still down"
+    if outcome in NOT_ASKED:
+        if not akismet.answers():
+            akismet_health.failed()
+            return "Akismet is still down"
+        akismet_health.answered()
+    outbox.enqueue(catch_up)
+    return "Akismet answers"
+
+
+@task()
+def catch_up() -> int:
+    """Akismet answers again: every response waiting for it is checked now, not at its back-off time.
+
+    Each one queued here is marked as in flight for IN_FLIGHT, so a later catch-up (the probe runs
+    every 15 s) does not queue it twice while the first check waits in the queue."""
+    now = timezone.now()
+    with transaction.atomic():
+        ids = list(
+            _waiting()
+            .exclude(akismet_next_check_at__gt=now, akismet_next_check_at__lte=now + IN_FLIGHT)
+            .values_list("pk", flat=True)
+        )
+        Response.objects.filter(pk__in=ids).update(akismet_next_check_at=now + IN_FLIGHT)
+        for response_id in ids:
+            outbox.enqueue(check_response, response_id)
+    return len(ids)
 
 
 @periodic(every=timedelta(minutes=10))
