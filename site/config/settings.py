@@ -324,6 +324,8 @@ SAFEFETCH_STALL_SECONDS = env_float("SAFEFETCH_STALL_SECONDS", 30.0)
 SAFEFETCH_STALL_BYTES = env_int("SAFEFETCH_STALL_BYTES", 16_384)
 # Seconds a pingback or trackback may spend fetching its source while the sender waits (whole fetch).
 LINKBACK_REQUEST_BUDGET = env_float("LINKBACK_REQUEST_BUDGET", 1.0)
+# Such fetches running at once across every app process (0: no cap); beyond it the sender hears "busy".
+LINKBACK_CONCURRENT_VERIFICATIONS = env_int("LINKBACK_CONCURRENT_VERIFICATIONS", 4)
 LINKBACK_RATE_PER_IP = os.environ.get("LINKBACK_RATE_PER_IP", "20/60")  # attempts / seconds
 LINKBACK_RATE_PER_SOURCE_HOST = os.environ.get("LINKBACK_RATE_PER_SOURCE_HOST", "10/60")
 LINKBACK_SEND_ON_PUBLISH = env_bool("LINKBACK_SEND_ON_PUBLISH", True)

@@ -6,12 +6,16 @@ alias `limits` (Redis in production; on one machine, by default, a table in the 
 `127.0.0.1`, `::ffff:127.0.0.1`, `127.000.000.001`, `0x7f.1` and `2130706433` are one address; an
 IPv6 sender counts per /64 (one customer's allocation); host names are compared after IDNA,
 lower-casing and dropping the port and a trailing dot, and a host written as an IP is that IP.
+`slot()` is a counting semaphore there too: at most N holders at once across every process.
 """
 
 import hashlib
 import ipaddress
 import re
 import socket
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from urllib.parse import urlsplit
 
 from django.core.cache import caches
@@ -104,3 +108,21 @@ def count(key: str, window: int) -> int:
     except ValueError:  # expired between the two calls: this attempt starts a new window
         cache.add(key, 0, timeout=window)
         return cache.incr(key)
+
+
+@contextmanager
+def slot(name: str, capacity: int, seconds: int) -> Iterator[bool]:
+    """One of `capacity` places for work that runs at the same time in any process; yields whether
+    one was free (0 capacity: no cap, always True). Each place is a key claimed with add() that
+    expires after `seconds`, so a process killed while holding one frees it then; it is released
+    on exit only while it is still this holder's."""
+    if capacity <= 0:
+        yield True
+        return
+    cache, holder = _cache(), uuid.uuid4().hex
+    taken = next((key for n in range(capacity) if cache.add(key := f"{name}:{n}", holder, timeout=seconds)), None)
+    try:
+        yield taken is not None
+    finally:
+        if taken is not None and cache.get(taken) == holder:
+            cache.delete(taken)

@@ -77,6 +77,18 @@ class UpstreamError(LinkbackError):
     http_status = 502
 
 
+class Busy(LinkbackError):
+    """Every in-request verification place is taken: the sender should simply send again later."""
+
+    fault_code = 0  # Pingback's generic fault; TrackBack answers <error>1</error>, both with HTTP 200
+    http_status = 503
+
+
+BUSY = "This site is busy checking other linkbacks; nothing was recorded. Please send it again in a minute."
+VERIFYING_SLOTS = "linkbacks:verifying"
+SLOT_GRACE = 10  # seconds a killed process's place outlives its fetch deadline
+
+
 _FETCH_ERRORS: dict[type[fetch.FetchError], type[LinkbackError]] = {
     fetch.InvalidURL: SourceMissing,
     fetch.SourceMissing: SourceMissing,
@@ -219,8 +231,22 @@ def verify(source_url: str, target_url: str, *, in_request: bool = False) -> Ver
     (registered, or fault 0x10 / 0x11; error 0 or 1) depends on it: that fetch gets the small
     LINKBACK_REQUEST_BUDGET as its whole deadline, so eight slow sources hold a worker for about a
     second each, not for SAFEFETCH_DEADLINE, and the per-address and per-host limits cap how often.
-    Webmention verifies in a task with the full deadline."""
-    deadline = min(settings.LINKBACK_REQUEST_BUDGET, settings.SAFEFETCH_DEADLINE) if in_request else None
+    Webmention verifies in a task with the full deadline.
+
+    At most LINKBACK_CONCURRENT_VERIFICATIONS in-request fetches run at once across every app
+    process (`limits.slot`), so slow sources can never hold more than that many app workers; the
+    next sender hears Busy ("try again later") and nothing is stored."""
+    if not in_request:
+        return _fetch_and_find(source_url, target_url, None)
+    deadline = min(settings.LINKBACK_REQUEST_BUDGET, settings.SAFEFETCH_DEADLINE)
+    places = settings.LINKBACK_CONCURRENT_VERIFICATIONS
+    with limits.slot(VERIFYING_SLOTS, places, int(deadline) + SLOT_GRACE) as free:
+        if not free:
+            raise Busy(BUSY)
+        return _fetch_and_find(source_url, target_url, deadline)
+
+
+def _fetch_and_find(source_url: str, target_url: str, deadline: float | None) -> Verified:
     try:
         page = fetch.get(source_url, agent=VERIFYING, require_html=True, deadline_seconds=deadline)
     except fetch.FetchError as error:
