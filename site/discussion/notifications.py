@@ -39,6 +39,24 @@ def queue(response: Response, purpose: str, messages: list[tuple[str, str, str]]
     return len(messages)
 
 
+def send_again(notification_ids: Collection[int]) -> int:
+    """A moderator's "Send again": failed emails go back in the queue with a fresh set of tries, through
+    the same send task; returns how many were requeued (emails that did not fail are left alone)."""
+    from . import tasks
+
+    with transaction.atomic():
+        failed = Notification.objects.select_for_update().filter(
+            pk__in=notification_ids, status=Notification.Status.FAILED
+        )
+        ids = list(failed.values_list("pk", flat=True))
+        Notification.objects.filter(pk__in=ids).update(
+            status=Notification.Status.QUEUED, attempts=0, next_attempt_at=None
+        )
+        for notification_id in ids:
+            outbox.enqueue(tasks.send_notification, notification_id)
+    return len(ids)
+
+
 def response_link(response: Response) -> str:
     return (response.page.full_url or site_url(response.page.url or "/")) + f"#{response.anchor}"
 

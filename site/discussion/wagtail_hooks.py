@@ -15,7 +15,7 @@ from wagtail.snippets.views import chooser
 from wagtail.snippets.views.chooser import SnippetChooserViewSet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from . import admin, moderation, queue
+from . import admin, emails_admin, moderation, queue
 from .models import Notification, Response
 
 
@@ -179,10 +179,17 @@ class NotificationViewSet(SnippetViewSet):
         Column("attempts", label="Attempts"),
         Column("last_error", label="Last error"),
         DateColumn("created_at", label="Queued"),
+        emails_admin.SendAgainColumn("send_again", label="Actions"),
     ]
+
+    def get_urlpatterns(self):
+        return super().get_urlpatterns() + [
+            path("send-again/<int:pk>/", emails_admin.send_again, name="send_again"),
+        ]
 
 
 register_snippet(NotificationViewSet)
+hooks.register("register_bulk_action", emails_admin.SendAgainBulkAction)
 
 for action in (admin.ApproveBulkAction, admin.SpamBulkAction, admin.NotSpamBulkAction, admin.TrashBulkAction):
     hooks.register("register_bulk_action", action)

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
@@ -118,3 +119,78 @@ def test_emails_are_listed_for_moderators_only(client, writer_post, django_user_
     client.force_login(editor)
     reply = client.get("/admin/snippets/discussion/notification/")
     assert reply.status_code in (302, 403) and "Private" not in reply.content.decode()
+
+
+@pytest.fixture
+def db_queue(settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+def failed_email(to: str, subject: str = "New comment on “Written”") -> Notification:
+    return Notification.objects.create(
+        purpose="authors",
+        to=to,
+        subject=subject,
+        body="Lovely words",
+        status="failed",
+        attempts=8,
+        last_error="ConnectionRefusedError: [Errno 111] Connection refused",
+    )
+
+
+FAILED_LISTING = "/admin/snippets/discussion/notification/?status=failed"
+
+
+def send_again_url(notification: Notification) -> str:
+    return reverse("wagtailsnippets_discussion_notification:send_again", args=[notification.pk])
+
+
+def test_a_moderator_sends_a_failed_email_again_from_its_row(admin_client, smtp, db_queue):
+    failed = failed_email("wanda@example.com")
+    sent = Notification.objects.create(purpose="authors", to="sam@example.com", subject="Fine", body="b", status="sent")
+    listing = admin_client.get("/admin/snippets/discussion/notification/").content.decode()
+    assert send_again_url(failed) in listing and send_again_url(sent) not in listing, "only failed emails offer it"
+
+    answer = admin_client.post(send_again_url(failed), {"next": FAILED_LISTING}, follow=True)
+    assert answer.redirect_chain[-1][0] == FAILED_LISTING
+    assert "1 email queued to be sent again." in answer.content.decode()
+    failed.refresh_from_db()
+    assert failed.status == "queued" and failed.attempts == 0, "a fresh set of tries"
+    everything = admin_client.get("/admin/snippets/discussion/notification/?status=queued").content.decode()
+    assert "wanda@example.com" in everything and "Queued" in everything
+    assert "Emails (1 failed)" not in admin_client.get("/admin/").content.decode()
+
+    [send] = DBTaskResult.objects.filter(task_path="discussion.tasks.send_notification")
+    assert send.args_kwargs["args"] == [failed.pk], "through the same task as every email"
+    assert tasks.send_notification.call(failed.pk) == "sent"
+    assert len(smtp.messages) == 1 and b"Lovely words" in smtp.messages[0]
+
+
+def test_send_again_in_bulk_requeues_the_failed_ones_and_leaves_the_rest(admin_client, smtp, db_queue):
+    first, second = failed_email("a@example.com"), failed_email("b@example.com")
+    sent = Notification.objects.create(purpose="authors", to="c@example.com", subject="Fine", body="b", status="sent")
+    ids = "&".join(f"id={n.pk}" for n in (first, second, sent))
+    url = reverse("wagtail_bulk_action", args=["discussion", "notification", "send-again"]) + f"?{ids}&next=/admin/"
+    confirm = admin_client.get(url)
+    assert confirm.status_code == 200 and "Send these 3 email(s) again?" in confirm.content.decode()
+    answer = admin_client.post(url, follow=True)
+    assert "2 emails queued to be sent again. 1 had not failed" in answer.content.decode()
+    assert dict(Notification.objects.values_list("to", "status")) == {
+        "a@example.com": "queued",
+        "b@example.com": "queued",
+        "c@example.com": "sent",
+    }
+    assert DBTaskResult.objects.filter(task_path="discussion.tasks.send_notification").count() == 2
+
+
+def test_only_moderators_may_send_an_email_again(client, django_user_model, db_queue):
+    failed = failed_email("wanda@example.com")
+    editor = django_user_model.objects.create_user("editor", "editor@example.com", "pw", is_staff=True)
+    editor.user_permissions.add(Permission.objects.get(codename="access_admin"))
+    client.force_login(editor)
+    assert client.post(send_again_url(failed)).status_code in (302, 403)  # Wagtail turns the refusal into a redirect
+    bulk = reverse("wagtail_bulk_action", args=["discussion", "notification", "send-again"]) + f"?id={failed.pk}"
+    assert client.post(bulk).status_code in (302, 403)
+    failed.refresh_from_db()
+    assert failed.status == "failed"
+    assert not DBTaskResult.objects.filter(task_path="discussion.tasks.send_notification").exists()
