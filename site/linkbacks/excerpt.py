@@ -10,6 +10,7 @@ HTML is never a link.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
@@ -112,10 +113,12 @@ def without_site_suffix(title: str, site_names: set[str]) -> str:
     return title
 
 
-def find_link(tree: LexborHTMLParser, target_url: str, base_url: str = "") -> LexborNode | None:
+def find_link(
+    tree: LexborHTMLParser, target_url: str, base_url: str = "", also: Iterable[str] = ()
+) -> LexborNode | None:
     """The first <a href> (else image, video or audio source) whose URL, resolved against the
-    source and ignoring the #fragment, is exactly the target."""
-    target = canonical(target_url)
+    source and ignoring the #fragment, is exactly the target, or one of its other addresses (``also``)."""
+    target = {canonical(url) for url in (target_url, *also)}
     for selector, attributes in (("a[href], area[href]", ("href",)), (MEDIA_SELECTOR, ("src", "poster"))):
         for node in tree.css(selector):
             for attribute in attributes:
@@ -125,17 +128,18 @@ def find_link(tree: LexborHTMLParser, target_url: str, base_url: str = "") -> Le
     return None
 
 
-def _resolves_to(value: str, base_url: str, target: str) -> bool:
+def _resolves_to(value: str, base_url: str, target: set[str]) -> bool:
     try:
-        return canonical(urljoin(base_url, value.strip())) == target
+        return canonical(urljoin(base_url, value.strip())) in target
     except ValueError:
         return False
 
 
-def extract(html: str | bytes, target_url: str, source_url: str = "") -> Excerpt | None:
-    """Title and excerpt of ``html`` around its link to ``target_url``; None when there is no such link."""
+def extract(html: str | bytes, target_url: str, source_url: str = "", also: Iterable[str] = ()) -> Excerpt | None:
+    """Title and excerpt of ``html`` around its link to ``target_url`` (or to one of ``also``, the
+    target's other addresses); None when there is no such link."""
     tree = parse(html)
-    link = find_link(tree, target_url, source_url)
+    link = find_link(tree, target_url, source_url, also)
     if link is None:
         return None
     return Excerpt(title=page_title(tree), text=excerpt_around(link))

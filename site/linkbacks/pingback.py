@@ -109,7 +109,7 @@ def ping(params: tuple, context: moderation.RequestContext) -> str:
     receiving.check_not_same(source, target)
     page = receiving.accepting_page(target)
     receiving.check_not_registered(page, source)
-    verified = receiving.verify(source, target, in_request=True)
+    verified = receiving.verify(source, target, page=page, in_request=True)
     response = receiving.new_response(Response.Kind.PINGBACK, page, verified)
     receiving.submit(response, context)
     return f"Pingback from {source} to {target} registered. Keep the web talking! :-)"

@@ -8,10 +8,13 @@ terms with the same meaning.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.utils.encoding import iri_to_uri
+from wagtail.contrib.redirects.models import Redirect
 from wagtail.models import Page, Site
 
 from discussion import limits, moderation
@@ -164,6 +167,32 @@ def accepting_page(target_url: str) -> Page:
     return page
 
 
+AddressFinder = Callable[[Page], Iterable[str]]
+_address_finders: list[AddressFinder] = []
+
+
+def also_known_as(finder: AddressFinder) -> AddressFinder:
+    """Register ``finder(page)``: more absolute URLs that reach the page (an import adds the old
+    permalinks on the old site's address). Apps built on linkbacks register one in ``ready()``."""
+    _address_finders.append(finder)
+    return finder
+
+
+def addresses_of(page: Page) -> list[str]:
+    """Every address a source may link to for ``page``: its URL and each old address that redirects
+    to it (a Wagtail redirect on its site, with and without the trailing slash), plus the finders'."""
+    site = page.get_site()
+    addresses = [page.full_url] if page.full_url else []
+    for old_path in Redirect.objects.filter(redirect_page=page).values_list("old_path", flat=True):
+        if site is not None:
+            addresses.append(iri_to_uri(site.root_url + old_path))
+            if "?" not in old_path:
+                addresses.append(iri_to_uri(site.root_url + old_path + "/"))
+    for finder in _address_finders:
+        addresses.extend(finder(page))
+    return list(dict.fromkeys(addresses))
+
+
 def check_source(source_url: str) -> None:
     """SourceMissing unless ``source_url`` is an absolute http(s) URL we could fetch (no control bytes)."""
     try:
@@ -224,8 +253,9 @@ class Verified:
     excerpt: str
 
 
-def verify(source_url: str, target_url: str, *, in_request: bool = False) -> Verified:
-    """Fetch the source (guarded) and confirm it links to the target; title and excerpt come along.
+def verify(source_url: str, target_url: str, *, page: Page | None = None, in_request: bool = False) -> Verified:
+    """Fetch the source (guarded) and confirm it links to the target (or, given the target ``page``,
+    to any of its addresses: an old permalink redirects to it); title and excerpt come along.
 
     Pingback and trackback verify while the sender waits (`in_request`), because their answer
     (registered, or fault 0x10 / 0x11; error 0 or 1) depends on it: that fetch gets the small
@@ -248,16 +278,16 @@ def verify(source_url: str, target_url: str, *, in_request: bool = False) -> Ver
 
 def _fetch_and_find(source_url: str, target_url: str, deadline: float | None) -> Verified:
     try:
-        page = fetch.get(source_url, agent=VERIFYING, require_html=True, deadline_seconds=deadline)
+        fetched = fetch.get(source_url, agent=VERIFYING, require_html=True, deadline_seconds=deadline)
     except fetch.FetchError as error:
         raise from_fetch_error(error) from None
-    html = page.text
-    found = excerpt.extract(html, target_url, page.url)
+    html = fetched.text
+    found = excerpt.extract(html, target_url, fetched.url, also=addresses_of(page) if page is not None else ())
     if found is None:
         raise NoLink(f"The source {source_url} does not contain a link to {target_url}.")
-    title = found.title or (urlsplit(page.url).hostname or source_url)
+    title = found.title or (urlsplit(fetched.url).hostname or source_url)
     text = found.text or f"{excerpt.ELLIPSIS} {title} {excerpt.ELLIPSIS}"  # a bare image link: never empty
-    return Verified(source_url, page.url, html, title, text)
+    return Verified(source_url, fetched.url, html, title, text)
 
 
 def submit(response: Response, context: moderation.RequestContext) -> Response:

@@ -91,7 +91,7 @@ def receive(page: Page, fields: dict[str, str], context: moderation.RequestConte
     if not page.linkbacks_open():
         raise receiving.TargetClosed("Sorry, trackbacks are closed for this item.")
     receiving.check_not_registered(page, source)
-    verified = receiving.verify(source, target, in_request=True)
+    verified = receiving.verify(source, target, page=page, in_request=True)
     title = _shorten(clean_line(fields.get("title", "")), TITLE_MAX) or verified.title
     sender_excerpt = _shorten(_plain(fields.get("excerpt", "")), EXCERPT_MAX)
     blog_name = _shorten(clean_line(fields.get("blog_name", "")), BLOG_NAME_MAX)

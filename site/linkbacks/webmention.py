@@ -132,7 +132,7 @@ def verify(mention: IncomingWebmention) -> IncomingWebmention:
         .first()
     )
     try:
-        verified = receiving.verify(mention.source, mention.target)
+        verified = receiving.verify(mention.source, mention.target, page=page)
     except receiving.NoLink as error:
         return _remove(mention, existing, error.message)
     except receiving.SourceMissing as error:

@@ -1,3 +1,5 @@
+"""The WordPress import; its old permalinks count as the imported pages' addresses for linkbacks."""
+
 from django.apps import AppConfig
 
 
@@ -6,3 +8,10 @@ class WordPressConfig(AppConfig):
     label = "wordpress"
     verbose_name = "WordPress import"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from linkbacks.receiving import also_known_as
+
+        from .redirects import old_permalinks
+
+        also_known_as(old_permalinks)

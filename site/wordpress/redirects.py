@@ -11,9 +11,11 @@ import re
 from urllib.parse import urlsplit
 
 from django.urls import NoReverseMatch, reverse
+from django.utils.encoding import iri_to_uri
 from wagtail.contrib.redirects.models import Redirect
 from wagtail.models import Page, Site
 
+from .models import ImportedObject
 from .summary import Summary
 from .wxr import WPItem
 
@@ -35,6 +37,20 @@ def entry_paths(item: WPItem, *, same_site_guid: bool) -> list[str]:
     if item.link and item.post_name:
         paths += [path_of(item.link).replace(f"/{item.post_name}/", f"/{old}/") for old in item.old_slugs]
     return list(dict.fromkeys(paths))
+
+
+def old_permalinks(page: Page) -> list[str]:
+    """The page's addresses on the WordPress site it was imported from: each old path that redirects
+    to it, on that site's host (a TrackBack or pingback source may still link there)."""
+    paths = list(Redirect.objects.filter(redirect_page=page).values_list("old_path", flat=True))
+    if not paths:
+        return []
+    sources = ImportedObject.objects.filter(
+        kind__in=[ImportedObject.Kind.POST, ImportedObject.Kind.PAGE], object_id=page.pk
+    ).values_list("source", flat=True)
+    roots = {f"{parts.scheme}://{parts.netloc}" for parts in map(urlsplit, sources) if parts.netloc}
+    slashed = [variant for path in paths for variant in ([path] if "?" in path else [path, path + "/"])]
+    return [iri_to_uri(root + path) for root in sorted(roots) for path in slashed]
 
 
 def responses_feed(page: Page) -> str:

@@ -1,5 +1,6 @@
 """The imported site as a reader meets it: pages render with their responses, and old WordPress links still work."""
 
+import xmlrpc.client
 from urllib.parse import unquote, urlencode
 
 import feedparser
@@ -8,7 +9,7 @@ from wagtail.embeds.finders import get_finders
 from wagtail.models import Page
 
 from discussion.models import Response
-from tests.linkbacks.conftest import linking_page
+from tests.linkbacks.conftest import DjangoTransport, linking_page
 from tests.web import Web
 from wordpress.models import ImportedObject
 from wordpress.redirects import path_of
@@ -205,3 +206,48 @@ def test_a_trackback_to_the_old_permalink_reaches_the_post(theme_site, client, e
     assert b"<error>0</error>" in answer.content
     stored = Response.objects.get(page=page, kind="trackback", source_url=source)
     assert (stored.author_name, stored.source_title) == ("Alice", "On comments")
+
+
+def open_for_linkbacks(wp_id: str):
+    page = imported_page("post", wp_id)
+    page.accept_linkbacks = True
+    page.save()
+    return page
+
+
+def test_a_trackback_to_the_old_address_whose_source_links_only_to_the_old_permalink_is_accepted(
+    theme_site, client, export, settings
+):
+    """Written years ago, the source links to the post's WordPress permalink, which now redirects to it."""
+    settings.SAFEFETCH_ALLOWED_NETWORKS = ["127.0.0.0/8"]
+    item = next(i for i in export.items if i.post_id == "1148")
+    page = open_for_linkbacks("1148")
+    assert item.link.startswith(SITE) and path_of(item.link) != page.url
+    with Web() as web:
+        source = web.page("/alice/old-post", linking_page(item.link, text="that old post"))
+        answer = client.post(
+            f"{path_of(item.link)}trackback/",
+            urlencode({"url": source, "title": "On comments", "blog_name": "Alice"}),
+            content_type="application/x-www-form-urlencoded",
+        )
+    assert b"<error>0</error>" in answer.content, answer.content
+    stored = Response.objects.get(page=page, kind="trackback", source_url=source)
+    assert stored.author_name == "Alice"
+
+
+def test_a_pingback_whose_source_links_to_an_old_path_on_our_site_is_accepted_and_another_post_still_is_not(
+    theme_site, client, export, settings
+):
+    settings.SAFEFETCH_ALLOWED_NETWORKS = ["127.0.0.0/8"]
+    rpc = xmlrpc.client.ServerProxy("http://testserver/xmlrpc/", transport=DjangoTransport(client))
+    item = next(i for i in export.items if i.post_id == "1148")
+    page = open_for_linkbacks("1148")
+    other = next(i for i in published_entries(export) if i.post_type == "post" and i.post_id != "1148")
+    with Web() as web:
+        moved = web.page("/bob/moved", linking_page("http://testserver" + path_of(item.link), text="that post"))
+        elsewhere = web.page("/bob/other", linking_page(other.link, text="another post"))
+        assert "registered" in rpc.pingback.ping(moved, page.full_url)
+        with pytest.raises(xmlrpc.client.Fault) as refused:
+            rpc.pingback.ping(elsewhere, page.full_url)
+    assert refused.value.faultCode == 0x11
+    assert Response.objects.get(page=page, source_url=moved).content == "[…] I just read that post and liked it. […]"
