@@ -22,8 +22,7 @@ def wordpress():
     if reason:
         if os.environ.get("CI") == "true":
             pytest.fail(f"CI must run the interop suite, but {reason}.")
-        print(f"\nSKIPPED: the interop suite against a real WordPress: {reason}.")
-        pytest.skip(f"interop suite: {reason}")
+        pytest.skip(f"SKIPPED: the interop suite against a real WordPress, as {reason}")
     peer = WordPress.start()
     yield peer
     peer.stop()
