@@ -14,6 +14,7 @@ from syndication.links import absolutize
 
 from .listing import ARCHIVES
 from .models import BlogIndexPage, BlogPage
+from .terms import attach
 
 
 class PostFeed(Feed):
@@ -46,7 +47,9 @@ class PostFeed(Feed):
         posts = ARCHIVES[self.kind].posts(self.index, self.subject) if self.kind else self.index.posts()
         approved = Count("responses", filter=Q(responses__status="approved"))
         posts = posts.select_related("featured_image").annotate(approved_responses=approved)
-        return posts[: settings.FEED_ITEMS]
+        posts = list(posts[: settings.FEED_ITEMS])
+        attach(posts)
+        return posts
 
     def item_title(self, post: BlogPage):
         return post.title
@@ -63,10 +66,10 @@ class PostFeed(Feed):
     item_guid_is_permalink = False
 
     def item_author_name(self, post: BlogPage):
-        return ", ".join(author.name for author in post.authors.all()) or self.author_name()
+        return ", ".join(author.name for author in post.byline_authors) or self.author_name()
 
     def item_categories(self, post: BlogPage):
-        return [c.name for c in post.categories.all()] + [t.name for t in post.tags.all()]
+        return [c.name for c in post.byline_categories] + [t.name for t in post.tag_list]
 
     def item_pubdate(self, post: BlogPage):
         return post.date

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, QuerySet
 from django.http import Http404
 from taggit.models import Tag
 
@@ -12,17 +12,13 @@ from .models import Author, BlogIndexPage, BlogPage, Category
 
 
 def published_posts(index: BlogIndexPage):
-    """Live posts under `index`, newest first, with everything a listing shows prefetched."""
+    """Live posts under `index`, newest first, with their images (and renditions) prefetched; their
+    authors, categories and tags come with `terms.attach` on the posts a page shows."""
     return (
         restrictions.public(BlogPage.objects.live())
         .child_of(index)
         .select_related("featured_image", "attachment")
-        .prefetch_related(
-            Prefetch("authors", queryset=Author.objects.only("id", "name", "slug")),
-            Prefetch("categories", queryset=Category.objects.only("id", "name", "slug")),
-            "tags",
-            "featured_image__renditions",
-        )
+        .prefetch_related("featured_image__renditions")
         .order_by("-date", "-id")
     )
 

@@ -5,7 +5,6 @@ from urllib.parse import urlsplit
 from django import forms
 from django.conf import settings
 from django.db import models
-from django.db.models import prefetch_related_objects
 from django.utils import timezone
 from django.utils.text import slugify
 from modelcluster.contrib.taggit import ClusterTaggableManager
@@ -20,6 +19,7 @@ from wagtail.snippets.models import register_snippet
 
 from discussion.models import DiscussionMixin
 from pagecache.restrictions import CheapViewRestrictions
+from pagecache.routing import JoinedRoute
 
 from .blocks import BodyBlock
 from .forms import PostForm
@@ -77,7 +77,7 @@ class BlogPageTag(TaggedItemBase):
     content_object = ParentalKey("blog.BlogPage", on_delete=models.CASCADE, related_name="tagged_items")
 
 
-class BlogIndexPage(CheapViewRestrictions, RoutablePageMixin, Page):
+class BlogIndexPage(CheapViewRestrictions, RoutablePageMixin, JoinedRoute, Page):
     """The blog's front page; also serves its archives, search and feeds as sub-routes."""
 
     intro = RichTextField(blank=True, features=["bold", "italic", "link"])
@@ -139,6 +139,8 @@ class BlogIndexPage(CheapViewRestrictions, RoutablePageMixin, Page):
 
 class BlogPage(CheapViewRestrictions, DiscussionMixin, Page):
     """A post. Its body is a StreamField; its responses live in the discussion app."""
+
+    serve_related = ("featured_image", "attachment")  # joined when routing fetches the post (JoinedRoute)
 
     search_kind = "Post"  # the label on a search result
 
@@ -242,10 +244,28 @@ class BlogPage(CheapViewRestrictions, DiscussionMixin, Page):
         emails = [author.email for author in self.authors.all() if author.email]
         return emails or super().discussion_recipients()
 
+    def _terms(self, kind: str) -> list:
+        """What `terms.attach` read for a listing or this page; else the relation itself."""
+        terms = getattr(self, "terms", None)
+        return terms[kind] if terms is not None else list(getattr(self, kind).all())
+
+    @property
+    def byline_authors(self) -> list:
+        return self._terms("authors")
+
+    @property
+    def byline_categories(self) -> list:
+        return self._terms("categories")
+
+    @property
+    def tag_list(self) -> list:
+        return self._terms("tags")
+
     def get_context(self, request, *args, **kwargs):
         from .seo import posting_jsonld
+        from .terms import attach
 
-        prefetch_related_objects([self], "authors", "categories", "tags", "featured_image__renditions")
+        attach([self])  # renditions: Wagtail caches them
         context = super().get_context(request, *args, **kwargs)
         context["jsonld"] = posting_jsonld(self, request)
         context["blog_index"] = self.get_parent().specific_deferred

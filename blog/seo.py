@@ -16,8 +16,8 @@ def posting_jsonld(post: BlogPage, request: HttpRequest) -> dict:
         "mainEntityOfPage": {"@type": "WebPage", "@id": post.canonical_url or url},
         "datePublished": post.date.isoformat(),
         "dateModified": (post.last_published_at or post.date).isoformat(),
-        "author": [{"@type": "Person", "name": author.name} for author in post.authors.all()],
-        "keywords": [tag.name for tag in post.tags.all()],
+        "author": [{"@type": "Person", "name": author.name} for author in post.byline_authors],
+        "keywords": [tag.name for tag in post.tag_list],
     }
     if post.summary:
         data["description"] = post.summary

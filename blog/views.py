@@ -10,11 +10,13 @@ from wagtail.models import Page
 
 from .listing import ARCHIVES
 from .models import BlogIndexPage
+from .terms import attach
 
 
 def listing(request, index: BlogIndexPage, posts, heading: str = "", feed_url: str = "", **context):
     paginator = Paginator(posts, settings.BLOG_POSTS_PER_PAGE)
     page = paginator.get_page(request.GET.get("page"))
+    attach(page.object_list)
     return TemplateResponse(
         request,
         "blog/blog_index_page.html",

@@ -20,7 +20,7 @@ from wagtail.search import index
 
 from blog.blocks import BodyBlock
 from discussion.models import DiscussionMixin
-from pagecache import fragments, lifetime
+from pagecache import fragments, lifetime, restrictions
 from pagecache.restrictions import CheapViewRestrictions
 
 from .artwork import feed_copy, validate_artwork
@@ -275,9 +275,7 @@ class PodcastPage(CheapViewRestrictions, PublishChecksMixin, RoutablePageMixin, 
     def episodes(self):
         """Episodes listeners can see: published and dated now or earlier, newest first."""
         return (
-            EpisodePage.objects.child_of(self)
-            .live()
-            .public()
+            restrictions.public(EpisodePage.objects.child_of(self).live())
             .filter(pub_date__lte=timezone.now())
             .order_by("-pub_date", "-pk")
         )
@@ -289,9 +287,7 @@ class PodcastPage(CheapViewRestrictions, PublishChecksMixin, RoutablePageMixin, 
             "podcast-releases",
             (self.pk,),
             lambda: list(
-                EpisodePage.objects.child_of(self)
-                .live()
-                .public()
+                restrictions.public(EpisodePage.objects.child_of(self).live())
                 .filter(pub_date__gt=timezone.now())
                 .order_by("pub_date")
                 .values_list("pub_date", flat=True)[:50]
@@ -319,6 +315,7 @@ class PodcastPage(CheapViewRestrictions, PublishChecksMixin, RoutablePageMixin, 
         lifetime.until(request, self.next_release())
         context["episodes"] = Paginator(self.episodes(), EPISODES_PER_PAGE).get_page(request.GET.get("page"))
         context["feed_url"] = self.feed_url(request)
+        context["artwork"] = self.artwork_href(request)  # with the request: no site lookup per use
         return context
 
     @path("feed/", name="feed")

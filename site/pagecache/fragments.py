@@ -24,14 +24,23 @@ def _digest(value: str) -> str:
     return hashlib.sha256(value.encode()).hexdigest()[:32]
 
 
+def _key(name: str, parts: tuple) -> str:
+    return f"pagecache:fragment:{name}:{version.current()}:{_digest(repr(parts))}"
+
+
 def cached(name: str, parts: tuple, build: Callable[[], T]) -> T:
     """`build()`'s value for `parts` at the current content version, built at most once per version."""
-    key = f"pagecache:fragment:{name}:{version.current()}:{_digest(repr(parts))}"
+    key = _key(name, parts)
     value = cache.get(key, _MISSING)
     if value is _MISSING:
         value = build()
         cache.set(key, value, settings.PAGE_CACHE_TIMEOUT)
     return value
+
+
+def seed(name: str, parts: tuple, value) -> None:
+    """Keep a value another query learnt on the way, so `cached(name, parts, …)` need not build it."""
+    cache.set(_key(name, parts), value, settings.PAGE_CACHE_TIMEOUT)
 
 
 def versioned_view(name: str) -> Callable:

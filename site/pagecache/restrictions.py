@@ -1,14 +1,21 @@
 """Wagtail asks which view restrictions apply for every page it serves (two queries) and for every
 listing filtered with `.public()` (one more). Most sites have none: that is known once per content
-version (restrictions are watched like any content), and only a site with some pays for the check."""
+version (restrictions are watched like any content), and only a site with some pays for the check.
+The site lookup (`sites.py`) learns it in its own query and seeds it here."""
 
 from wagtail.models import PageViewRestriction
 
 from . import fragments
 
+NAME = "view-restrictions"
+
 
 def any_exist() -> bool:
-    return fragments.cached("view-restrictions", (), PageViewRestriction.objects.exists)
+    return fragments.cached(NAME, (), PageViewRestriction.objects.exists)
+
+
+def seed(exist: bool) -> None:
+    fragments.seed(NAME, (), exist)
 
 
 def public(queryset):

@@ -42,8 +42,9 @@ def heading(count: int, title: str) -> str:
     return f"{count} responses to “{title}”"
 
 
-def render_thread(responses: list[Response], closed_reason: str) -> tuple[int, str]:
-    """(approved count, the threaded list's HTML): one template pass over the whole thread."""
+def render_thread(responses: list[Response], closed_reason: str) -> tuple[int, str, dict[int, str]]:
+    """(approved count, the threaded list's HTML, each approved response's author by id, for a reply's
+    form): one template pass over the whole thread."""
     depth_limit = options.current().thread_depth
     html = render_to_string(
         "discussion/includes/thread.html",
@@ -53,21 +54,26 @@ def render_thread(responses: list[Response], closed_reason: str) -> tuple[int, s
             "closed_reason": closed_reason,
         },
     )
-    return sum(1 for r in responses if r.status == Response.Status.APPROVED), html
+    approved = {r.pk: r.author_name for r in responses if r.status == Response.Status.APPROVED}
+    return len(approved), html, approved
 
 
-def shared_thread(page, closed_reason: str) -> tuple[int, str]:
+def shared_thread(page, closed_reason: str) -> tuple[int, str, dict[int, str]]:
     """What every reader without a held comment sees, built once per content version."""
     return fragments.cached(
-        "discussion-thread",
+        "discussion-thread-and-authors",
         (page.pk, options.current().thread_depth, bool(closed_reason)),
         lambda: render_thread(list(visible_responses(page, [])), closed_reason),
     )
 
 
-def replied_to(page, response_id: int | None) -> Response | None:
+def replied_to(page, response_id: int | None, approved: dict[int, str] | None = None) -> Response | None:
+    """The approved response of this page a reply is to: from the thread when it is at hand, else one query."""
     if response_id is None or not 0 < response_id < 2**63:  # the database's integer range
         return None
+    if approved is not None:
+        name = approved.get(response_id)
+        return None if name is None else Response(pk=response_id, page=page, author_name=name)
     return Response.objects.filter(pk=response_id, page=page, status=Response.Status.APPROVED).first()
 
 
@@ -83,12 +89,12 @@ def discussion(context, page):
     if not closed_reason and closes_at is not None and closes_at > timezone.now():
         lifetime.until(request, closes_at)  # a cached copy must not offer the form once comments close
     if pending_ids:
-        count, thread_html = render_thread(list(visible_responses(page, pending_ids)), closed_reason)
+        count, thread_html, approved = render_thread(list(visible_responses(page, pending_ids)), closed_reason)
     else:
-        count, thread_html = shared_thread(page, closed_reason)
+        count, thread_html, approved = shared_thread(page, closed_reason)
     form = context.get("discussion_form")
     if form is None:
-        reply_to = replied_to(page, _as_id(request.GET.get("replyto")) if request is not None else None)
+        reply_to = replied_to(page, _as_id(request.GET.get("replyto")) if request is not None else None, approved)
         form = CommentForm(initial={"parent": reply_to.pk if reply_to else None, "token": tokens.form_token(page.pk)})
     else:
         reply_to = replied_to(page, _as_id(form.data.get("parent")))
