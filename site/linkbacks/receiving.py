@@ -266,23 +266,24 @@ def verify(source_url: str, target_url: str, *, page: Page | None = None, in_req
     At most LINKBACK_CONCURRENT_VERIFICATIONS in-request fetches run at once across every app
     process (`limits.slot`), so slow sources can never hold more than that many app workers; the
     next sender hears Busy ("try again later") and nothing is stored."""
+    also = addresses_of(page) if page is not None else ()
     if not in_request:
-        return _fetch_and_find(source_url, target_url, None)
+        return _fetch_and_find(source_url, target_url, also, None)
     deadline = min(settings.LINKBACK_REQUEST_BUDGET, settings.SAFEFETCH_DEADLINE)
     places = settings.LINKBACK_CONCURRENT_VERIFICATIONS
     with limits.slot(VERIFYING_SLOTS, places, int(deadline) + SLOT_GRACE) as free:
         if not free:
             raise Busy(BUSY)
-        return _fetch_and_find(source_url, target_url, deadline)
+        return _fetch_and_find(source_url, target_url, also, deadline)
 
 
-def _fetch_and_find(source_url: str, target_url: str, deadline: float | None) -> Verified:
+def _fetch_and_find(source_url: str, target_url: str, also: Iterable[str], deadline: float | None) -> Verified:
     try:
         fetched = fetch.get(source_url, agent=VERIFYING, require_html=True, deadline_seconds=deadline)
     except fetch.FetchError as error:
         raise from_fetch_error(error) from None
     html = fetched.text
-    found = excerpt.extract(html, target_url, fetched.url, also=addresses_of(page) if page is not None else ())
+    found = excerpt.extract(html, target_url, fetched.url, also=also)
     if found is None:
         raise NoLink(f"The source {source_url} does not contain a link to {target_url}.")
     title = found.title or (urlsplit(fetched.url).hostname or source_url)
