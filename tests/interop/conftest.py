@@ -5,7 +5,9 @@ cannot run the peer; under CI=true that is a failure instead."""
 
 import os
 
+import httpx
 import pytest
+from selectolax.lexbor import LexborHTMLParser
 from wagtail.models import Site
 
 from blog.models import BlogIndexPage
@@ -51,3 +53,10 @@ def backchannel(live_server, settings):
     Site.objects.all().delete()
     Site.objects.create(hostname=host, port=int(port), root_page=index, is_default_site=True, site_name=index.title)
     return Backchannel(live_server.url, index)
+
+
+def responses_on(url: str, kind: str) -> list:
+    """The responses of ``kind`` a reader sees on our page."""
+    answer = httpx.get(url, timeout=10)
+    assert answer.status_code == 200
+    return LexborHTMLParser(answer.text).css(f"li.response-{kind}")

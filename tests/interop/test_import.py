@@ -12,12 +12,13 @@ from defusedxml import ElementTree as ET
 from django.core.management import call_command
 from selectolax.lexbor import LexborHTMLParser
 from wagtail.contrib.redirects.models import Redirect
-from wagtail.models import Page, Revision
+from wagtail.models import Page, Revision, Site
 
 from blog.models import BlogIndexPage, BlogPage
 from discussion.models import Response
 from linkbacks.models import OutgoingLinkback
 from tests.builders import wagtail_root
+from tests.interop.conftest import responses_on
 from wordpress.models import ImportedObject
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -140,3 +141,35 @@ def test_wordpress_export_imports_into_a_fresh_site_with_every_comment_permalink
     import_wordpress(path)
     assert stored_rows() == before
     assert BlogPage.objects.filter(title="A long conversation").count() == 1
+
+
+def test_a_wordpress_trackback_to_an_imported_posts_old_address_linking_to_its_old_permalink_is_shown(
+    wordpress, seeded, tmp_path, live_server, settings
+):
+    """Another blog read the post at its WordPress address; years later it pastes the old trackback
+    URL into WordPress's "Send trackbacks to". Both old addresses now lead to the imported post."""
+    (thread, export) = seeded
+    settings.SITE_URL = live_server.url
+    settings.DISCUSSION_HOLD_WITHOUT_AKISMET = False
+    wagtail_root()
+    path = tmp_path / "export.xml"
+    path.write_text(export)
+    import_wordpress(path)
+    site = Site.objects.get(is_default_site=True)  # the site's address set to where it now answers
+    site.hostname, site.port = urlsplit(live_server.url).hostname, urlsplit(live_server.url).port
+    site.save()
+    post = BlogPage.objects.get(title="A long conversation")
+    old_permalink = thread["url"]
+    assert urlsplit(old_permalink).netloc == wordpress.host != urlsplit(post.full_url).netloc
+
+    wordpress.publish(
+        "Still thinking about it",
+        f'<p>Years ago I joined <a href="{old_permalink}">a long conversation</a> over there.</p>',
+        to_ping=f"{live_server.url}{urlsplit(old_permalink).path}trackback/",
+    )
+    wordpress.do_pings()
+
+    titles = {r.css_first(".linkback-title").text(strip=True): r for r in responses_on(post.full_url, "trackback")}
+    assert titles.keys() == {"A trackback from afar", "Still thinking about it"}  # the imported one, and the new
+    shown = titles["Still thinking about it"]
+    assert "Years ago I joined a long conversation over there." in shown.css_first(".linkback-excerpt").text()

@@ -3,20 +3,13 @@ checked where a reader (or WordPress's admin) sees them."""
 
 import httpx
 import pytest
-from selectolax.lexbor import LexborHTMLParser
 
 from linkbacks.models import OutgoingLinkback
+from tests.interop.conftest import responses_on
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 FAR_AWAY = "This paragraph is about something else entirely and never mentions the post at all."
-
-
-def responses_on(url: str, kind: str) -> list:
-    """The responses of ``kind`` a reader sees on our page."""
-    answer = httpx.get(url, timeout=10)
-    assert answer.status_code == 200
-    return LexborHTMLParser(answer.text).css(f"li.response-{kind}")
 
 
 def test_a_wordpress_post_linking_to_ours_pings_it_and_shows_its_title_and_the_words_around_the_link(
