@@ -22,6 +22,7 @@ from blog.blocks import BodyBlock
 from discussion.models import DiscussionMixin
 from pagecache import fragments, lifetime, restrictions
 from pagecache.restrictions import CheapViewRestrictions
+from pagecache.routing import JoinedRoute
 
 from .artwork import feed_copy, validate_artwork
 from .audio import probe
@@ -144,7 +145,7 @@ class Person(models.Model):
         return self.name
 
 
-class PodcastPage(CheapViewRestrictions, PublishChecksMixin, RoutablePageMixin, Page):
+class PodcastPage(CheapViewRestrictions, PublishChecksMixin, RoutablePageMixin, JoinedRoute, Page):
     """A show. Its feed lives at `feed/` below the show page."""
 
     search_kind = "Show"  # the label on a search result
