@@ -230,6 +230,8 @@ print(reverse("discussion:moderate", args=[moderation_links.token(
             "30",
             "--graceful-timeout",
             "5",
+            "--keep-alive",
+            "75",  # longer than nginx's upstream keepalive_timeout: nginx closes idle connections, never gunicorn
             "--preload",  # the app loads before the port opens: a restarted process takes no request it cannot serve
             "--access-logfile",
             str(self.root / "logs" / f"{name}-access.log"),
@@ -278,7 +280,8 @@ print(reverse("discussion:moderate", args=[moderation_links.token(
             f"error_log {self.root / 'logs' / 'nginx-error.log'} warn;\n"
             "events { worker_connections 1024; }\n"
             "http {\n  include /etc/nginx/mime.types;\n  default_type application/octet-stream;\n"
-            f"  access_log {self.root / 'logs' / 'nginx-access.log'};\n"
+            "  log_format timed '$remote_addr \"$request\" $status $request_time $upstream_cache_status';\n"
+            f"  access_log {self.root / 'logs' / 'nginx-access.log'} timed;\n"
             f"  client_body_temp_path {temp}/body;\n  proxy_temp_path {temp}/proxy;\n"
             f"  fastcgi_temp_path {temp}/fastcgi;\n  uwsgi_temp_path {temp}/uwsgi;\n  scgi_temp_path {temp}/scgi;\n"
             f"  include {self.root / 'nginx' / 'backchannel.conf'};\n}}\n"

@@ -175,6 +175,18 @@ def test_the_client_has_a_short_timeout(settings):
     http.close()
 
 
+def test_every_call_verifies_tls_with_one_context_made_once():
+    import ssl
+
+    from discussion import deadline
+
+    first, second = deadline.DeadlineTransport(1.0), deadline.DeadlineTransport(1.0)
+    context = first._pool._ssl_context
+    assert context is second._pool._ssl_context, "the CA bundle is loaded once, not per call"
+    assert context.verify_mode == ssl.CERT_REQUIRED and context.check_hostname
+    assert context.cert_store_stats()["x509_ca"] > 0
+
+
 def test_no_key_keeps_pending_and_emails_moderators(client, post, settings, akismet_http, mailoutbox):
     settings.AKISMET_API_KEY = ""
     seen = akismet_http(lambda request: pytest.fail("no key: no request"))
