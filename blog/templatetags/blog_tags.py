@@ -3,8 +3,11 @@
 import json
 
 from django import template
+from django.template.loader import get_template
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+
+from pagecache import fragments
 
 register = template.Library()
 
@@ -18,10 +21,19 @@ def jsonld(data: dict) -> str:
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(payload))  # noqa: S308 (escaped above)
 
 
-@register.inclusion_tag("blog/includes/navigation.html", takes_context=True)
-def blog_navigation(context) -> dict:
-    """The archive by month, the categories and the latest responses, for the site's footer."""
+@register.simple_tag(takes_context=True)
+def blog_navigation(context) -> str:
+    """The archive by month, the categories and the latest responses, for the site's footer: the same
+    on every page of a site, so rendered once per content version."""
     from blog.navigation import blog_navigation as lists
 
-    index = context.get("blog_root")
-    return {"blog_root": index, **lists(index)} if index else {}
+    index, request = context.get("blog_root"), context.get("request")
+    if not index:
+        return ""
+
+    def render() -> str:
+        context = {"blog_root": index, "request": request, **lists(index)}
+        return get_template("blog/includes/navigation.html").render(context)
+
+    host = request.get_host() if request is not None else ""
+    return mark_safe(fragments.cached("blog-navigation-html", (index.pk, host), render))  # noqa: S308 (our template)

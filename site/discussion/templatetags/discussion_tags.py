@@ -3,9 +3,10 @@
 from django import template
 from django.conf import settings
 from django.db.models import Q
-from django.template.loader import render_to_string
+from django.template.loader import get_template, render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from pagecache import fragments, lifetime
@@ -15,6 +16,7 @@ from ..forms import CommentForm
 from ..models import Response, has_discussion
 
 register = template.Library()
+TOKEN_SLOT = "form-token-slot-3f9c1e"  # noqa: S105 (no secret) where a render's own token goes in the shared form (`blank_form`)
 
 
 def visible_responses(page, pending_ids: list[int]):
@@ -93,8 +95,15 @@ def discussion(context, page):
     else:
         count, thread_html, approved = shared_thread(page, closed_reason)
     form = context.get("discussion_form")
+    # Only a signed-in reader's page (private, never cached) carries Django's CSRF token.
+    csrf = request is not None and settings.SESSION_COOKIE_NAME in cookies and request.user.is_authenticated
+    # Without JavaScript, a page sent back with errors opens at the form, not at the top of the post.
+    action = reverse("discussion:post", args=[page.pk]) + "#respond"
+    form_html = ""
     if form is None:
         reply_to = replied_to(page, _as_id(request.GET.get("replyto")) if request is not None else None, approved)
+        if not csrf and not closed_reason:
+            form_html = blank_form(page, reply_to, action)
         form = CommentForm(initial={"parent": reply_to.pk if reply_to else None, "token": tokens.form_token(page.pk)})
     else:
         reply_to = replied_to(page, _as_id(form.data.get("parent")))
@@ -107,13 +116,27 @@ def discussion(context, page):
         "thread": mark_safe(thread_html),  # noqa: S308 (rendered by our own template, autoescaped)
         "closed_reason": closed_reason,
         "form": form,
+        "form_html": form_html,
         "reply_to": reply_to,
-        # Only a signed-in reader's page (private, never cached) carries Django's CSRF token.
-        "csrf": request is not None and settings.SESSION_COOKIE_NAME in cookies and request.user.is_authenticated,
-        # Without JavaScript, a page sent back with errors opens at the form, not at the top of the post.
-        "action": reverse("discussion:post", args=[page.pk]) + "#respond",
+        "csrf": csrf,
+        "action": action,
         "feed_url": reverse("discussion:page_feed", args=[page.pk]),
     }
+
+
+def blank_form(page, reply_to: Response | None, action: str) -> str:
+    """The empty form as every reader gets it, rendered once per content version (a dozen widget
+    templates), with this render's token put in."""
+    parent = reply_to.pk if reply_to else None
+
+    def render() -> str:
+        form = CommentForm(initial={"parent": parent, "token": TOKEN_SLOT})
+        context = {"page": page, "form": form, "reply_to": reply_to, "csrf": False, "action": action}
+        return get_template("discussion/includes/form.html").render(context)
+
+    parts = (page.pk, parent, settings.DISCUSSION_MAX_COMMENT_LENGTH, action)
+    html = fragments.cached("discussion-form", parts, render)
+    return mark_safe(html.replace(TOKEN_SLOT, escape(tokens.form_token(page.pk)), 1))  # noqa: S308 (our template)
 
 
 @register.inclusion_tag("discussion/includes/feed_links.html")
