@@ -4,7 +4,7 @@ the site runs as two app processes behind nginx, with a worker, PostgreSQL and R
 from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlsplit
 
-from tests.fakes import SPAM_WORD
+from tests.fakes import SPAM_WORD, Faults
 from tests.stack import Reader, response_id, wait_for
 from tests.web import Route
 
@@ -110,3 +110,20 @@ def test_linkback_limits_hold_across_app_processes(topology, apps, outside):
 
     assert answers[:10] == [202] * 10
     assert answers[10:] == [429] * 4
+
+
+def test_after_an_akismet_outage_every_waiting_comment_is_judged_with_no_new_traffic(topology, outside):
+    akismet, _, _ = outside
+    akismet.faults = Faults(fail=1.0)
+    try:
+        texts = [f"Said while Akismet was down, {n}." for n in range(6)]
+        ids = [response_id(Reader(topology, f"Outage{n}").comment(POST, text)) for n, text in enumerate(texts)]
+        unjudged = "SELECT count(*) FROM discussion_response WHERE id = ANY(%s) AND akismet_result IN ('', 'error')"
+        assert topology.sql(unjudged, ids)[0][0] == len(ids)
+        assert set(statuses(topology, ids).values()) == {"pending"}
+        assert texts[0] not in Reader(topology, "Onlooker").get(POST).text
+    finally:
+        akismet.heal()
+    # Nobody comments now: the worker's probe finds Akismet back and judges them all.
+    wait_for(lambda: set(statuses(topology, ids).values()) == {"approved"}, 60, "every waiting comment judged")
+    wait_for(lambda: texts[-1] in Reader(topology, "Onlooker").get(POST).text, 5, "shown to everyone")
