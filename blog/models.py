@@ -18,6 +18,7 @@ from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
 from discussion.models import DiscussionMixin
+from pagecache import fragments
 from pagecache.restrictions import CheapViewRestrictions
 from pagecache.routing import JoinedRoute
 
@@ -263,9 +264,11 @@ class BlogPage(CheapViewRestrictions, DiscussionMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         from .seo import posting_jsonld
-        from .terms import attach
+        from .terms import terms_of
 
-        attach([self])  # renditions: Wagtail caches them
+        self.terms = fragments.cached(
+            "post-terms", (self.pk,), lambda: terms_of(self)
+        )  # renditions: Wagtail caches them
         context = super().get_context(request, *args, **kwargs)
         context["jsonld"] = posting_jsonld(self, request)
         context["blog_index"] = self.get_parent().specific_deferred

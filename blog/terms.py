@@ -40,3 +40,8 @@ def attach(posts: Iterable[BlogPage]) -> None:
     for post in posts:
         terms = found[post.pk]
         post.terms = {kind: [term for _, term in sorted(terms[kind], key=lambda pair: pair[0])] for kind in KINDS}
+
+
+def terms_of(post: BlogPage) -> dict[str, list[Term]]:
+    attach([post])
+    return post.terms

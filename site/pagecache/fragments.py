@@ -38,6 +38,11 @@ def cached(name: str, parts: tuple, build: Callable[[], T]) -> T:
     return value
 
 
+def get(name: str, parts: tuple):
+    """What is kept for `parts` at the current content version, or None."""
+    return cache.get(_key(name, parts))
+
+
 def seed(name: str, parts: tuple, value) -> None:
     """Keep a value another query learnt on the way, so `cached(name, parts, …)` need not build it."""
     cache.set(_key(name, parts), value, settings.PAGE_CACHE_TIMEOUT)
