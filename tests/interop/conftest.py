@@ -24,7 +24,7 @@ def wordpress():
     if reason:
         if os.environ.get("CI") == "true":
             pytest.fail(f"CI must run the interop suite, but {reason}.")
-        pytest.skip(f"SKIPPED: the interop suite against a real WordPress, as {reason}")
+        pytest.skip(f"the interop suite against a real WordPress cannot run here: {reason}")
     peer = WordPress.start()
     yield peer
     peer.stop()
