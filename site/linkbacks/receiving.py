@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit, urlunsplit
 
 from django.conf import settings
 from django.utils.encoding import iri_to_uri
@@ -151,10 +151,24 @@ def find_page(target_url: str) -> Page:
         raise TargetRefused(f"The target {target_url} is not on this site.")
     path = parts.path if parts.path.endswith("/") else parts.path + "/"
     url_path = site.root_page.url_path + path.lstrip("/")
-    page = Page.objects.live().public().filter(url_path=url_path).first()
+    page = Page.objects.live().public().filter(url_path=url_path).first() or _redirected_to(site, parts)
     if page is None:
         raise TargetMissing(f"There is no page at {target_url}.")
     return page.specific
+
+
+def _redirected_to(site: Site, parts: SplitResult) -> Page | None:
+    """The live page an old address of ours redirects to (an imported WordPress permalink, a moved
+    page): senders that knew the old address still reach the post, as its readers do."""
+    old_path = Redirect.normalise_path(urlunsplit(("", "", parts.path, parts.query, "")))
+    redirect = (
+        Redirect.get_for_site(site)
+        .filter(old_path=old_path, redirect_page__live=True)
+        .select_related("redirect_page")
+        .first()
+    )
+    page = redirect.redirect_page if redirect else None
+    return page if page is not None and Page.objects.public().filter(pk=page.pk).exists() else None
 
 
 def accepting_page(target_url: str) -> Page:

@@ -251,3 +251,22 @@ def test_a_pingback_whose_source_links_to_an_old_path_on_our_site_is_accepted_an
             rpc.pingback.ping(elsewhere, page.full_url)
     assert refused.value.faultCode == 0x11
     assert Response.objects.get(page=page, source_url=moved).content == "[…] I just read that post and liked it. […]"
+
+
+def test_a_pingback_to_an_old_address_on_our_site_reaches_the_post_it_redirects_to(
+    theme_site, client, export, settings
+):
+    """A blog that knew the post by its WordPress permalink pings that address; it is the post's."""
+    settings.SAFEFETCH_ALLOWED_NETWORKS = ["127.0.0.0/8"]
+    rpc = xmlrpc.client.ServerProxy("http://testserver/xmlrpc/", transport=DjangoTransport(client))
+    item = next(i for i in export.items if i.post_id == "1148")
+    page = open_for_linkbacks("1148")
+    old_address = "http://testserver" + path_of(item.link)
+    assert client.get(path_of(item.link)).status_code == 301
+    with Web() as web:
+        source = web.page("/carol/old-link", linking_page(old_address, text="that post"))
+        assert "registered" in rpc.pingback.ping(source, old_address)
+        with pytest.raises(xmlrpc.client.Fault) as missing:
+            rpc.pingback.ping(source, "http://testserver/2001/01/never-written/")
+    assert missing.value.faultCode == 0x20
+    assert Response.objects.get(source_url=source).page_id == page.pk
