@@ -5,7 +5,6 @@ and every response that waited is judged at once, with no new comment needed to 
 import akismet
 import pytest
 from django.urls import reverse
-from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
 from discussion import akismet as discussion_akismet
@@ -13,6 +12,7 @@ from discussion import akismet_health, tasks
 from discussion.models import Response
 from tests.discussion.conftest import post_comment
 from tests.fakes import FakeAkismet, Faults
+from tests.taskqueue import run_worker, use_database_queue
 from worker import schedule
 
 pytestmark = pytest.mark.django_db
@@ -34,14 +34,7 @@ def local_akismet(settings, monkeypatch):
 
 @pytest.fixture
 def queue(settings, monkeypatch):
-    """The database queue, as in production: tasks wait for `run_worker`, not for the commit."""
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-    monkeypatch.setattr("django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None)
-
-
-def run_worker() -> None:
-    options = {"queue_names": ["default"], "interval": 0, "backend_name": "default", "startup_delay": False}
-    Worker(batch=True, max_tasks=None, worker_id="test", excluded_queue_names=[], **options).run()
+    use_database_queue(settings, monkeypatch)
 
 
 def comment(client, post, name: str, content: str = "Kind words."):

@@ -5,27 +5,19 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 from django_tasks import TaskResultStatus
-from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 from wagtail.models import Revision
 
 from blog.models import BlogPage
 from tests.builders import make_post
+from tests.taskqueue import run_worker, use_database_queue
 from worker import schedule
 from worker.models import PeriodicSlot
 
 
 @pytest.fixture
 def queue(settings, monkeypatch):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-    # The worker drops connections it finds outside autocommit; the test's own transaction is one.
-    monkeypatch.setattr("django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None)
-
-
-def run_worker() -> None:
-    """One db_worker pass over everything queued, in this process."""
-    options = {"queue_names": ["default"], "interval": 0, "backend_name": "default", "startup_delay": False}
-    Worker(batch=True, max_tasks=None, worker_id="test", excluded_queue_names=[], **options).run()
+    use_database_queue(settings, monkeypatch)
 
 
 def schedule_post(blog_index, title: str) -> BlogPage:
