@@ -15,7 +15,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.cache import caches
 
-from .limits import ALIAS
+from . import limits
 
 OPEN = "akismet:breaker-open"
 FAILURES = "akismet:failures"
@@ -25,7 +25,7 @@ PROBE_EVERY = timedelta(seconds=15)
 
 
 def _cache():
-    return caches[ALIAS]
+    return caches[limits.ALIAS]
 
 
 def is_open() -> bool:
@@ -35,16 +35,10 @@ def is_open() -> bool:
 
 def failed() -> bool:
     """Count one failed call; True when this one opened the breaker."""
-    cache = _cache()
-    cache.add(FAILURES, 0, timeout=FAILURE_WINDOW)
-    try:
-        failures = cache.incr(FAILURES)
-    except ValueError:  # the window ended between the two calls
-        cache.add(FAILURES, 1, timeout=FAILURE_WINDOW)
-        failures = 1
+    failures = limits.count(FAILURES, FAILURE_WINDOW)
     if failures < max(settings.AKISMET_BREAKER_FAILURES, 1):
         return False
-    return cache.add(OPEN, failures, timeout=OPEN_AT_MOST)
+    return _cache().add(OPEN, failures, timeout=OPEN_AT_MOST)
 
 
 def answered() -> bool:

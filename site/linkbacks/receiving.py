@@ -161,14 +161,9 @@ def _redirected_to(site: Site, parts: SplitResult) -> Page | None:
     """The live page an old address of ours redirects to (an imported WordPress permalink, a moved
     page): senders that knew the old address still reach the post, as its readers do."""
     old_path = Redirect.normalise_path(urlunsplit(("", "", parts.path, parts.query, "")))
-    redirect = (
-        Redirect.get_for_site(site)
-        .filter(old_path=old_path, redirect_page__live=True)
-        .select_related("redirect_page")
-        .first()
-    )
-    page = redirect.redirect_page if redirect else None
-    return page if page is not None and Page.objects.public().filter(pk=page.pk).exists() else None
+    redirects = Redirect.get_for_site(site).filter(old_path=old_path, redirect_page__isnull=False)
+    page_id = redirects.values_list("redirect_page_id", flat=True).first()
+    return Page.objects.live().public().filter(pk=page_id).first() if page_id else None
 
 
 def accepting_page(target_url: str) -> Page:
@@ -181,29 +176,32 @@ def accepting_page(target_url: str) -> Page:
     return page
 
 
-AddressFinder = Callable[[Page], Iterable[str]]
-_address_finders: list[AddressFinder] = []
+OldRoots = Callable[[Page], Iterable[str]]
+_old_roots: list[OldRoots] = []
 
 
-def also_known_as(finder: AddressFinder) -> AddressFinder:
-    """Register ``finder(page)``: more absolute URLs that reach the page (an import adds the old
-    permalinks on the old site's address). Apps built on linkbacks register one in ``ready()``."""
-    _address_finders.append(finder)
+def also_known_as(finder: OldRoots) -> OldRoots:
+    """Register ``finder(page)``: other site roots (``scheme://host``) where the page's old paths
+    were published (an import names the old WordPress site). Apps built on linkbacks register one
+    in ``ready()``."""
+    _old_roots.append(finder)
     return finder
 
 
 def addresses_of(page: Page) -> list[str]:
-    """Every address a source may link to for ``page``: its URL and each old address that redirects
-    to it (a Wagtail redirect on its site, with and without the trailing slash), plus the finders'."""
-    site = page.get_site()
+    """Every address a source may link to for ``page``: its URL, and each old path that redirects to
+    it (a Wagtail redirect, with and without the trailing slash) on its site and on the finders' roots."""
     addresses = [page.full_url] if page.full_url else []
-    for old_path in Redirect.objects.filter(redirect_page=page).values_list("old_path", flat=True):
-        if site is not None:
-            addresses.append(iri_to_uri(site.root_url + old_path))
-            if "?" not in old_path:
-                addresses.append(iri_to_uri(site.root_url + old_path + "/"))
-    for finder in _address_finders:
-        addresses.extend(finder(page))
+    old_paths = list(Redirect.objects.filter(redirect_page=page).values_list("old_path", flat=True))
+    if old_paths:
+        site = page.get_site()
+        roots = [site.root_url] if site is not None else []
+        roots += [root for finder in _old_roots for root in finder(page)]
+        for root in dict.fromkeys(roots):
+            for path in old_paths:
+                addresses.append(iri_to_uri(root + path))
+                if "?" not in path:
+                    addresses.append(iri_to_uri(root + path + "/"))
     return list(dict.fromkeys(addresses))
 
 

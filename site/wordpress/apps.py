@@ -12,6 +12,6 @@ class WordPressConfig(AppConfig):
     def ready(self):
         from linkbacks.receiving import also_known_as
 
-        from .redirects import old_permalinks
+        from .redirects import old_roots
 
-        also_known_as(old_permalinks)
+        also_known_as(old_roots)

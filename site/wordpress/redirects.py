@@ -11,7 +11,6 @@ import re
 from urllib.parse import urlsplit
 
 from django.urls import NoReverseMatch, reverse
-from django.utils.encoding import iri_to_uri
 from wagtail.contrib.redirects.models import Redirect
 from wagtail.models import Page, Site
 
@@ -39,18 +38,13 @@ def entry_paths(item: WPItem, *, same_site_guid: bool) -> list[str]:
     return list(dict.fromkeys(paths))
 
 
-def old_permalinks(page: Page) -> list[str]:
-    """The page's addresses on the WordPress site it was imported from: each old path that redirects
-    to it, on that site's host (a TrackBack or pingback source may still link there)."""
-    paths = list(Redirect.objects.filter(redirect_page=page).values_list("old_path", flat=True))
-    if not paths:
-        return []
+def old_roots(page: Page) -> set[str]:
+    """The root (``scheme://host``) of the WordPress site the page was imported from: its old paths
+    were published there, and a TrackBack or pingback source may still link there."""
     sources = ImportedObject.objects.filter(
         kind__in=[ImportedObject.Kind.POST, ImportedObject.Kind.PAGE], object_id=page.pk
     ).values_list("source", flat=True)
-    roots = {f"{parts.scheme}://{parts.netloc}" for parts in map(urlsplit, sources) if parts.netloc}
-    slashed = [variant for path in paths for variant in ([path] if "?" in path else [path, path + "/"])]
-    return [iri_to_uri(root + path) for root in sorted(roots) for path in slashed]
+    return {f"{parts.scheme}://{parts.netloc}" for parts in map(urlsplit, sources) if parts.netloc}
 
 
 def responses_feed(page: Page) -> str:
