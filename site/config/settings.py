@@ -103,10 +103,12 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "config.proxy.ForwardedClientMiddleware",
     "config.hygiene.RejectNulMiddleware",
+    # A hit is answered here, with the security and CSP headers it was stored with, before anything else
+    # runs; it also does ConditionalGetMiddleware's work.
+    "pagecache.middleware.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "config.csp.SitePolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "pagecache.middleware.PageCacheMiddleware",  # also does ConditionalGetMiddleware's work
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -190,8 +192,18 @@ PAGE_CACHE_TIMEOUT = env_int("PAGE_CACHE_TIMEOUT", 24 * 3600)
 PAGE_CACHE_S_MAXAGE = env_int("PAGE_CACHE_S_MAXAGE", 1)
 PAGE_CACHE_STALE_WHILE_REVALIDATE = env_int("PAGE_CACHE_STALE_WHILE_REVALIDATE", 10)
 # The content version must be one value for every process: in the page cache itself when that is shared
-# (Redis: one round trip per hit), else beside the limits (the database table), while pages stay in locmem.
-PAGE_CACHE_VERSION_ALIAS = "default" if CACHE_URL.startswith(("redis://", "rediss://", "unix://")) else "limits"
+# (Redis: one round trip per hit); on SQLite, one machine by nature, in a file beside the database (Django's
+# file cache, a fifth of a table read); else beside the limits (the database table). Pages stay in locmem.
+if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    PAGE_CACHE_VERSION_ALIAS = "default"
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    PAGE_CACHE_VERSION_ALIAS = "version"
+    CACHES["version"] = {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": f"{DATABASES['default']['NAME']}-pagecache",
+    }
+else:
+    PAGE_CACHE_VERSION_ALIAS = "limits"
 
 TASKS = {
     "default": {

@@ -1,9 +1,11 @@
 """Whole responses for anonymous readers, kept in Django's cache and served before Wagtail routes.
 
-Placed after SecurityMiddleware and WhiteNoise and before the session: a hit costs one cache round
-trip (the content version and the entry in one `get_many`) and none of the session, CSRF, auth,
-message or Wagtail work. A reader with a session, a held comment or a message is private: never
-served from or stored in the cache, and told so (`Cache-Control: private`), so a proxy keeps it too.
+Placed first, after only the client-address and NUL checks: an entry keeps the headers the security
+and CSP middleware gave it, so a hit costs the content version's read and the entry's (with Redis,
+one `get_many`) and none of the security, CSP, static-file, session, CSRF, auth, message or Wagtail
+work. Static files pass straight through to WhiteNoise. A reader with a session, a held comment or
+a message is private: never served from or stored in the cache, and told so
+(`Cache-Control: private`), so a proxy keeps it too.
 """
 
 import hashlib
@@ -114,7 +116,7 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.method not in READ_METHODS:
+        if request.method not in READ_METHODS or request.path_info.startswith(settings.STATIC_URL):
             return self.get_response(request)
         if is_private(request):
             sites.prime(request)

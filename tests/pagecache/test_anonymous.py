@@ -99,6 +99,25 @@ def test_a_hit_answers_head_with_headers_and_no_body(client, busy_post):
     assert int(head["Content-Length"]) > 1000
 
 
+SECURITY_HEADERS = ("Content-Security-Policy", "X-Content-Type-Options", "Referrer-Policy", "X-Frame-Options")
+
+
+def test_a_hit_carries_the_security_headers_of_the_render(client, busy_post):
+    """Hits are answered before the security and CSP middleware, with the headers the page was stored with."""
+    miss = client.get(busy_post.url)
+    hit = client.get(busy_post.url)
+    assert (miss["X-Page-Cache"], hit["X-Page-Cache"]) == ("miss", "hit")
+    assert "script-src 'self'" in hit["Content-Security-Policy"]
+    assert {name: hit.get(name) for name in SECURITY_HEADERS} == {name: miss.get(name) for name in SECURITY_HEADERS}
+
+
+def test_static_files_pass_the_page_cache_by(client, settings):
+    settings.STATIC_URL = "/static/"
+    reply = client.get("/static/css/site.css")
+    assert reply.status_code == 200 and "X-Page-Cache" not in reply
+    assert not cache.get(entry_key(reply.wsgi_request))
+
+
 def test_last_modified_is_never_later_than_the_response(client, blog_index, busy_post):
     BlogPage.objects.filter(pk=busy_post.pk).update(last_published_at=timezone.now() - timedelta(hours=1))
     future = make_post(blog_index, "From the future", date=timezone.now() + timedelta(days=30))
