@@ -2,7 +2,7 @@
 
 The content has the shape of the WordPress comparison: about 22 posts, one of them with 200
 approved threaded responses, the seed post with its two, and a podcast with 20 episodes. The app
-runs in the production profile (DEBUG off, gunicorn with 4 sync workers, SQLite, a task worker),
+runs in the production profile (DEBUG off, gunicorn with 4 workers of 4 threads, SQLite, a task worker),
 and every page is measured in three modes in this one run:
 
 - cold: PAGE_CACHE=off, every request renders;
@@ -35,6 +35,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SECONDS = float(os.environ.get("BENCH_SECONDS", "5"))
 WARM_SECONDS = 1.0
 WORKERS = "4"
+THREADS = "4"  # and keep-alive: the README's production command
 EXTRA_POSTS = 17  # load_demo publishes 5 posts
 EPISODES = 20
 THREAD_RESPONSES = 200
@@ -102,11 +103,12 @@ def prepare(env: dict) -> str:
 
 @contextmanager
 def app(env: dict, port: int, logs: Path) -> Iterator[str]:
-    """gunicorn (4 sync workers) and a task worker, as the README's production section runs them.
+    """gunicorn (4 workers, 4 threads each, connections kept alive) and a task worker, as the README's
+    production section runs them.
 
     Their output goes to `logs` (gunicorn.log, worker.log), so the progress lines stay readable."""
     gunicorn = [sys.executable, "-m", "gunicorn", "--pythonpath", "site", "config.wsgi", "--workers", WORKERS]
-    gunicorn += ["--bind", f"127.0.0.1:{port}", "--log-level", "warning"]
+    gunicorn += ["--threads", THREADS, "--keep-alive", "75", "--bind", f"127.0.0.1:{port}", "--log-level", "warning"]
     worker = [sys.executable, "manage.py", "task_worker"]
     with open(logs / "gunicorn.log", "a") as app_log, open(logs / "worker.log", "a") as worker_log:
         processes = [
@@ -174,7 +176,7 @@ def main() -> None:
         say(f"  in {workdir}")
         comment_target = prepare(env)
 
-        section(f"Cold (PAGE_CACHE=off): gunicorn with {WORKERS} workers; wrk -t2 -c16 -d{SECONDS:g}s per page")
+        section(f"Cold (PAGE_CACHE=off): gunicorn, {WORKERS}×{THREADS} threads; wrk -t2 -c16 -d{SECONDS:g}s per page")
         cold_env = {**env, "PAGE_CACHE": "off"}
         with app(cold_env, port, workdir) as base:
             measure_pages("cold", base, figures)
