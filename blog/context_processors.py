@@ -14,7 +14,7 @@ def blog_root(request) -> BlogIndexPage | None:
     root = site.root_page.specific_deferred if site is not None else None
     if isinstance(root, BlogIndexPage) and root.live:
         return root
-    return fragments.cached("blog-root", (), BlogIndexPage.objects.live().first)
+    return fragments.cached("blog-root", (), lambda: BlogIndexPage.objects.live().first())
 
 
 def blog(request):

@@ -263,13 +263,11 @@ class BlogPage(CheapViewRestrictions, DiscussionMixin, Page):
         return self._terms("tags")
 
     def get_context(self, request, *args, **kwargs):
-        from .seo import posting_jsonld
         from .terms import terms_of
 
         self.terms = fragments.cached(
             "post-terms", (self.pk,), lambda: terms_of(self)
         )  # renditions: Wagtail caches them
         context = super().get_context(request, *args, **kwargs)
-        context["jsonld"] = posting_jsonld(self, request)
         context["blog_index"] = self.get_parent().specific_deferred
         return context

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.template.response import TemplateResponse
+from django.utils.functional import SimpleLazyObject
 from wagtail.models import Page
 
 from .listing import ARCHIVES
@@ -14,16 +15,20 @@ from .terms import attach
 
 
 def listing(request, index: BlogIndexPage, posts, heading: str = "", feed_url: str = "", **context):
-    paginator = Paginator(posts, settings.BLOG_POSTS_PER_PAGE)
-    page = paginator.get_page(request.GET.get("page"))
-    attach(page.object_list)
+    """The posts are read only if the template renders its cards, not kept for this content version."""
+
+    def page():
+        found = Paginator(posts, settings.BLOG_POSTS_PER_PAGE).get_page(request.GET.get("page"))
+        attach(found.object_list)
+        return found
+
     return TemplateResponse(
         request,
         "blog/blog_index_page.html",
         {
             "page": index,
             "self": index,
-            "posts": page,
+            "posts": SimpleLazyObject(page),
             "heading": heading,
             "archive_feed_url": feed_url,
             **context,

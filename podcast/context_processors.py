@@ -16,7 +16,7 @@ def podcast_root(request) -> PodcastPage | None:
         page = page.show
     if isinstance(page, PodcastPage) and page.live:
         return page
-    return fragments.cached("podcast-root", (), PodcastPage.objects.live().first)
+    return fragments.cached("podcast-root", (), lambda: PodcastPage.objects.live().first())
 
 
 def podcast(request):

@@ -22,6 +22,14 @@ def jsonld(data: dict) -> str:
 
 
 @register.simple_tag(takes_context=True)
+def posting_jsonld(context, post) -> str:
+    """The post's JSON-LD `BlogPosting`, built only when the page's meta is rendered."""
+    from blog.seo import posting_jsonld as data
+
+    return jsonld(data(post, context.get("request")))
+
+
+@register.simple_tag(takes_context=True)
 def blog_navigation(context) -> str:
     """The archive by month, the categories and the latest responses, for the site's footer: the same
     on every page of a site, so rendered once per content version."""
