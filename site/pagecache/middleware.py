@@ -10,6 +10,7 @@ a message is private: never served from or stored in the cache, and told so
 
 import hashlib
 import logging
+import math
 import time
 from collections.abc import Callable
 
@@ -26,6 +27,7 @@ log = logging.getLogger(__name__)
 
 READ_METHODS = ("GET", "HEAD")
 STATUS_HEADER = "X-Page-Cache"  # hit or miss, for people and proxies looking at a shared response
+EDGE_EXPIRES_HEADER = "X-Accel-Expires"
 CONDITIONAL_HEADERS = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_MATCH", "HTTP_IF_UNMODIFIED_SINCE")
 # Beside the session and message cookies; discussion adds its held-comment cookie (see `private_cookie`).
 _private_cookies: set[str] = {settings.SESSION_COOKIE_NAME, "messages"}
@@ -77,6 +79,23 @@ def mark_shared(response: HttpResponse) -> None:
             s_maxage=settings.PAGE_CACHE_S_MAXAGE,
             stale_while_revalidate=settings.PAGE_CACHE_STALE_WHILE_REVALIDATE,
         )
+
+
+def edge_expiry(response: HttpResponse, until: float) -> HttpResponse:
+    """Tell nginx when a shared page stops being fresh, as an absolute second (`X-Accel-Expires: @t`).
+
+    nginx counts s-maxage on a clock of whole seconds and keeps a page to the end of the second after
+    (up to 2 s for s-maxage=1); fresh while its clock reads at most t, the page is kept no longer than
+    s-maxage, nor past the moment it stops being true. On a 304 too, which renews nginx's copy.
+    nginx reads the header and does not pass it on.
+    """
+    if f"s-maxage={settings.PAGE_CACHE_S_MAXAGE}" not in response.get("Cache-Control", ""):
+        return response  # a view that set its own lifetime (the podcast feed) keeps it
+    end = math.floor(time.time()) + settings.PAGE_CACHE_S_MAXAGE
+    if until < end:
+        end = math.ceil(until)
+    response[EDGE_EXPIRES_HEADER] = f"@{end - 1}"
+    return response
 
 
 def clamp_last_modified(response: HttpResponse) -> None:
@@ -150,7 +169,7 @@ class PageCacheMiddleware:
         if entry is not None and entry[0] == current and entry[1] > time.time():
             response = self.from_entry(request, entry)
             response[STATUS_HEADER] = "hit"
-            return conditional(request, response)
+            return edge_expiry(conditional(request, response), entry[1])
         version.remember(current)
         store = settings.PAGE_CACHE and request.method == "GET"  # a HEAD's body is not the page's
         # What is stored must be the whole page, so the request's conditions are answered here, after.
@@ -166,6 +185,7 @@ class PageCacheMiddleware:
             if store:
                 self.store(request, key, current, response)
                 response[STATUS_HEADER] = "miss"
+            return edge_expiry(conditional(request, response), lifetime.valid_until(request))
         return conditional(request, response)
 
     @staticmethod

@@ -111,6 +111,17 @@ def test_a_hit_carries_the_security_headers_of_the_render(client, busy_post):
     assert {name: hit.get(name) for name in SECURITY_HEADERS} == {name: miss.get(name) for name in SECURITY_HEADERS}
 
 
+def test_nginx_is_told_to_keep_a_page_no_longer_than_s_maxage(client, busy_post, settings):
+    """nginx keeps a page while its whole-second clock reads at most the second given (`@t`)."""
+    settings.PAGE_CACHE_S_MAXAGE = 3
+    for expected in ("miss", "hit"):
+        before = time.time()
+        reply = client.get(busy_post.url)
+        assert reply["X-Page-Cache"] == expected
+        fresh_until = int(reply["X-Accel-Expires"].removeprefix("@")) + 1
+        assert before + 1 < fresh_until <= time.time() + 3, expected
+
+
 def test_static_files_pass_the_page_cache_by(client, settings):
     settings.STATIC_URL = "/static/"
     reply = client.get("/static/css/site.css")
