@@ -128,6 +128,44 @@ def conditional(request: HttpRequest, response: HttpResponse) -> HttpResponse:
     )
 
 
+def lookup(key: str) -> tuple[str, tuple | None]:
+    """The content version now, and the entry stored at `key` if it was stored under it and still holds."""
+    if not settings.PAGE_CACHE:
+        found = {}
+    elif settings.PAGE_CACHE_VERSION_ALIAS == "default":
+        found = cache.get_many([version.KEY, key])  # one round trip for both
+    else:
+        found = {key: cache.get(key), version.KEY: version.store().get(version.KEY)}
+    current = found.get(version.KEY) or version.current()
+    entry = found.get(key)
+    if entry is not None and entry[0] == current and entry[1] > time.time():
+        return current, entry
+    return current, None
+
+
+def hit(request: HttpRequest, entry: tuple) -> HttpResponse:
+    """A stored page as this request should get it: whole, without a body for HEAD, or 304."""
+    _, until, status, headers, body = entry
+    response = HttpResponse(b"" if request.method == "HEAD" else body, status=status)
+    for name, value in headers:
+        response[name] = value
+    response[STATUS_HEADER] = "hit"
+    return edge_expiry(conditional(request, response), until)
+
+
+def shared_hit(request: HttpRequest) -> HttpResponse | None:
+    """The answer from the cache for a request anyone may share, or None when Django must answer it."""
+    if not settings.PAGE_CACHE or request.method not in READ_METHODS:
+        return None
+    if request.path_info.startswith(settings.STATIC_URL) or is_private(request):
+        return None
+    try:
+        entry = lookup(entry_key(request))[1]
+    except Exception:  # a host Django will refuse, a cache that is down: the middleware says which
+        return None
+    return None if entry is None else hit(request, entry)
+
+
 class PageCacheMiddleware:
     """In MIDDLEWARE in place of ConditionalGetMiddleware, which it does the work of, further out."""
 
@@ -155,21 +193,12 @@ class PageCacheMiddleware:
 
     def serve(self, request: HttpRequest, key: str) -> HttpResponse:
         try:
-            if not settings.PAGE_CACHE:
-                found = {}
-            elif settings.PAGE_CACHE_VERSION_ALIAS == "default":
-                found = cache.get_many([version.KEY, key])  # one round trip for both
-            else:
-                found = {key: cache.get(key), version.KEY: version.store().get(version.KEY)}
-            current = found.get(version.KEY) or version.current()
+            current, entry = lookup(key)
         except Exception:
             log.exception("The page cache could not be read; serving without it.")
             return conditional(request, self.get_response(request))
-        entry = found.get(key)
-        if entry is not None and entry[0] == current and entry[1] > time.time():
-            response = self.from_entry(request, entry)
-            response[STATUS_HEADER] = "hit"
-            return edge_expiry(conditional(request, response), entry[1])
+        if entry is not None:
+            return hit(request, entry)
         version.remember(current)
         store = settings.PAGE_CACHE and request.method == "GET"  # a HEAD's body is not the page's
         # What is stored must be the whole page, so the request's conditions are answered here, after.
@@ -198,11 +227,3 @@ class PageCacheMiddleware:
             cache.set(key, (current, until, response.status_code, headers, response.content), int(until - time.time()))
         except Exception:
             log.exception("The page cache could not store %s.", request.path)
-
-    @staticmethod
-    def from_entry(request: HttpRequest, entry: tuple) -> HttpResponse:
-        _, _, status, headers, body = entry
-        response = HttpResponse(b"" if request.method == "HEAD" else body, status=status)
-        for name, value in headers:
-            response[name] = value
-        return response
