@@ -203,6 +203,7 @@ def main() -> None:
             say(f"  [static] {result.per_second:,.0f} req/s, p50 {result.p50_ms:.2f} ms, p99 {result.p99_ms:.2f} ms")
 
         section("In-process figures")
+        manage(env, "shell", "--no-imports", "-c", "from bench.hit_cost import report; report()")
         manage(env, "shell", "--no-imports", "-c", "from bench.pingbacks import report; report(pings=50)")
         manage(env, "shell", "--no-imports", "-c", "from bench.wordpress_import import report; report()")
 
