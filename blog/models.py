@@ -101,11 +101,11 @@ class BlogIndexPage(CheapViewRestrictions, RoutablePageMixin, JoinedRoute, Page)
 
     @path("")
     def latest(self, request):
-        return self.listing(request, self.posts())
+        return self.listing(request, self.posts)
 
     @re_path(r"^(?P<year>\d{4})/$", name="year")
     def year_archive(self, request, year):
-        return self.listing(request, self.posts().filter(date__year=year), heading=f"Posts from {year}")
+        return self.listing(request, lambda: self.posts().filter(date__year=year), heading=f"Posts from {year}")
 
     @re_path(r"^(?P<year>\d{4})/(?P<month>\d{2})/$", name="month")
     def month_archive(self, request, year, month):

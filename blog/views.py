@@ -1,9 +1,11 @@
 """Archive, search and listing views for the blog index's sub-routes."""
 
 import calendar
+from collections.abc import Callable
 
 from django.conf import settings
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import Http404
 from django.template.response import TemplateResponse
 from django.utils.functional import SimpleLazyObject
@@ -14,11 +16,13 @@ from .models import BlogIndexPage
 from .terms import attach
 
 
-def listing(request, index: BlogIndexPage, posts, heading: str = "", feed_url: str = "", **context):
-    """The posts are read only if the template renders its cards, not kept for this content version."""
+def listing(
+    request, index: BlogIndexPage, posts: Callable[[], QuerySet], heading: str = "", feed_url: str = "", **context
+):
+    """`posts()` is asked for only if the template renders the cards, not kept for this content version."""
 
     def page():
-        found = Paginator(posts, settings.BLOG_POSTS_PER_PAGE).get_page(request.GET.get("page"))
+        found = Paginator(posts(), settings.BLOG_POSTS_PER_PAGE).get_page(request.GET.get("page"))
         attach(found.object_list)
         return found
 
@@ -39,8 +43,12 @@ def listing(request, index: BlogIndexPage, posts, heading: str = "", feed_url: s
 def month_archive(request, index: BlogIndexPage, year: int, month: int):
     if not 1 <= month <= 12:
         raise Http404("No such month.")
-    posts = index.posts().filter(date__year=year, date__month=month)
-    return listing(request, index, posts, heading=f"Posts from {calendar.month_name[month]} {year}")
+    return listing(
+        request,
+        index,
+        lambda: index.posts().filter(date__year=year, date__month=month),
+        heading=f"Posts from {calendar.month_name[month]} {year}",
+    )
 
 
 def term_archive(request, index: BlogIndexPage, kind: str, slug: str):
@@ -49,7 +57,7 @@ def term_archive(request, index: BlogIndexPage, kind: str, slug: str):
     return listing(
         request,
         index,
-        archive.posts(index, subject),
+        lambda: archive.posts(index, subject),
         heading=archive.heading.format(subject.name),
         description=getattr(subject, archive.description_field, "") if archive.description_field else "",
         subject=subject,
