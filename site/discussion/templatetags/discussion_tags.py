@@ -102,9 +102,12 @@ def discussion(context, page):
     form_html = ""
     if form is None:
         reply_to = replied_to(page, _as_id(request.GET.get("replyto")) if request is not None else None, approved)
-        if not csrf and not closed_reason:
+        if csrf and not closed_reason:  # a signed-in reader's own form, with Django's token
+            form = CommentForm(
+                initial={"parent": reply_to.pk if reply_to else None, "token": tokens.form_token(page.pk)}
+            )
+        elif not closed_reason:
             form_html = blank_form(page, reply_to, action)
-        form = CommentForm(initial={"parent": reply_to.pk if reply_to else None, "token": tokens.form_token(page.pk)})
     else:
         reply_to = replied_to(page, _as_id(form.data.get("parent")))
         form.data = form.data.copy()
