@@ -12,7 +12,8 @@ from contextvars import ContextVar
 
 from django.conf import settings
 from django.core.cache import caches
-from django.db import transaction
+from django.core.cache.backends.db import DatabaseCache
+from django.db import router, transaction
 
 log = logging.getLogger(__name__)
 
@@ -52,17 +53,29 @@ def _set_new() -> None:
         log.exception("Could not change the content version; cached pages may be stale.")
 
 
+def _commits_with(connection) -> bool:
+    """Whether the version is a row of this connection's database (the database cache), written in its
+    transaction: other processes then see the new version and the change together, at the commit."""
+    cache = store()
+    return isinstance(cache, DatabaseCache) and router.db_for_write(cache.cache_model_class) == connection.alias
+
+
 def bump() -> None:
     """Content changed: a new version now, and again once the transaction commits.
 
     Now, so this process (and a test, whose transaction never commits) sees the change at once; again
     after the commit, because another process may have read the new version and rendered from data
-    that did not yet include the change. One post-commit change per transaction is enough.
+    that did not yet include the change. One post-commit change per transaction is enough, and none
+    when the version commits with the change (a second write would take SQLite's lock once more).
     """
     _request_version.set(None)
     _set_new()
     connection = transaction.get_connection()
-    if connection.in_atomic_block and not any(item[1] is _after_commit for item in connection.run_on_commit):
+    if (
+        connection.in_atomic_block
+        and not _commits_with(connection)
+        and not any(item[1] is _after_commit for item in connection.run_on_commit)
+    ):
         transaction.on_commit(_after_commit)
 
 
