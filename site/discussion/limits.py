@@ -19,6 +19,8 @@ from contextlib import contextmanager
 from urllib.parse import urlsplit
 
 from django.core.cache import caches
+from django.core.cache.backends.db import DatabaseCache
+from django.db import DEFAULT_DB_ALIAS, router
 
 ALIAS = "limits"
 IPV6_PREFIX = 64
@@ -28,6 +30,13 @@ _LEGACY_IPV4 = re.compile(r"^(0x[0-9a-f]+|[0-9]+)(\.(0x[0-9a-f]+|[0-9]+)){0,3}$"
 
 def _cache():
     return caches[ALIAS]
+
+
+def in_database() -> bool:
+    """Whether the counts are a table in the default database (no Redis): a claim made in a transaction
+    there commits or rolls back with it."""
+    cache = _cache()
+    return isinstance(cache, DatabaseCache) and router.db_for_write(cache.cache_model_class) == DEFAULT_DB_ALIAS
 
 
 def _ip(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:

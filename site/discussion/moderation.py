@@ -15,12 +15,14 @@ constraint on the response's fingerprint, so concurrent copies cannot both land.
 import enum
 import hashlib
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from wagtail.signal_handlers import disable_reference_index_auto_update
 
 from . import akismet, limits, options, outbox, publishing, text
 from .models import DiscussionSettings, Response, ResponseEvent, has_discussion, takes_linkbacks
@@ -104,7 +106,9 @@ def _duplicate(response: Response) -> Rejected:
     return Rejected(Refusal.DUPLICATE, DUPLICATE if response.kind == Response.Kind.COMMENT else DUPLICATE_SOURCE)
 
 
-def submit(response: Response, *, request_context: RequestContext) -> Response:
+def submit(
+    response: Response, *, request_context: RequestContext, before_save: Callable[[], None] | None = None
+) -> Response:
     """Run an unsaved response through every layer, save it with its history, and return it.
 
     Used by the comment form and by the linkbacks receivers (pingback, trackback, webmention).
@@ -118,6 +122,8 @@ def submit(response: Response, *, request_context: RequestContext) -> Response:
     pending or spam, and `response` is updated in place with what Akismet said within the budget;
     if Akismet says "discard" and AKISMET_STRICT_DISCARD is on, the row is gone (pk is None).
     Akismet failing or not configured never loses a response: it is kept pending and rechecked.
+    `before_save` runs first in the save's transaction (the comment form marks its token used there);
+    what it raises goes back to the caller, with nothing saved.
     """
     from . import tasks
 
@@ -144,9 +150,14 @@ def submit(response: Response, *, request_context: RequestContext) -> Response:
     poster_id = ctx.user.pk if ctx.is_moderator else None
     if _duplicates(response).exists():  # before flood control, as in WordPress: a double click hears "duplicate"
         raise _duplicate(response)
-    flood_keys = [] if ctx.is_moderator else _claim_flood(response)  # moderators are exempt, as in WordPress
+    flood_keys: list[str] = []
     try:
+        # With the limits in the database, the claims are rows of this transaction: one write lock
+        # for the claims and the response, and a refusal or a rollback leaves no claim behind.
         with transaction.atomic():
+            if before_save is not None:
+                before_save()
+            flood_keys = [] if ctx.is_moderator else _claim_flood(response)  # moderators are exempt, as in WordPress
             _save_unique(response)
             for action, note in decision.events:
                 _record(response, action, note=note)
@@ -159,8 +170,9 @@ def submit(response: Response, *, request_context: RequestContext) -> Response:
             )
             _follow_up(response, poster_id, decision)
     except BaseException:
-        for key in flood_keys:
-            limits.release(key)
+        if not limits.in_database():  # there they rolled back with the response
+            for key in flood_keys:
+                limits.release(key)
         raise
     if decision.ask_akismet and settings.AKISMET_REQUEST_BUDGET > 0:
         tasks.judge(response.pk, seconds=settings.AKISMET_REQUEST_BUDGET, in_request=True)
@@ -431,7 +443,8 @@ def set_status(response: Response, status: str, *, actor=None, reason: str = "",
         elif old == Status.SPAM and status in (Status.APPROVED, Status.PENDING):
             verdict = "ham"
     with transaction.atomic():
-        response.save(update_fields=fields)
+        with disable_reference_index_auto_update():  # a status is no reference: no index task to queue
+            response.save(update_fields=fields)
         _record(response, f"status-{status}", status_from=old, status_to=status, note=reason, actor=actor)
         if verdict:
             outbox.enqueue(tasks.report_to_akismet, response.pk, verdict)

@@ -90,6 +90,8 @@ def judge(response_id: int, *, seconds: float | None = None, in_request: bool = 
             return "left for the worker"
     elif verdict != akismet.Verdict.UNCONFIGURED and akismet_health.answered() and not probe:
         outbox.enqueue(catch_up)  # this answer ended an outage: everything waiting is checked now
+    # What the verdict leads to is read before the write transaction: SQLite has one writer at a time.
+    hold = moderation.hold_rules(response) if verdict == akismet.Verdict.HAM else None
     with transaction.atomic():
         claimed = Response.objects.filter(
             pk=response_id,
@@ -104,12 +106,14 @@ def judge(response_id: int, *, seconds: float | None = None, in_request: bool = 
         )
         if not claimed:
             return "judged already"
-        response.refresh_from_db()
+        response.akismet_result, response.akismet_next_check_at = verdict, None  # as the claim wrote them
+        response.akismet_attempts += 1 if again else 0
+        response.akismet_discard = verdict == akismet.Verdict.DISCARD
         moderation.record(response, f"{'recheck' if again else 'check'}-{verdict}", note)
-        return _apply(response, verdict, note)
+        return _apply(response, verdict, note, hold)
 
 
-def _apply(response: Response, verdict: str, note: str) -> str:
+def _apply(response: Response, verdict: str, note: str, hold: tuple[str, str] | None) -> str:
     if verdict in (akismet.Verdict.ERROR, akismet.Verdict.UNCONFIGURED):
         schedule_recheck(response)
         return "still unreachable"
@@ -119,7 +123,7 @@ def _apply(response: Response, verdict: str, note: str) -> str:
     if verdict in (akismet.Verdict.SPAM, akismet.Verdict.DISCARD):
         moderation.set_status(response, Status.SPAM, reason=note)
         return "spam"
-    status, reason = moderation.hold_rules(response)
+    status, reason = hold
     if status == Status.APPROVED:
         moderation.set_status(response, status, reason=reason)
     else:

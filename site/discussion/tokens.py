@@ -41,16 +41,8 @@ def form_max_age() -> int:
     return cached_for + FORM_WRITING_TIME
 
 
-def check_form_token(token: str, page_id: int, client: str = "", submission: str = "") -> None:
-    """Valid, for this page, not too fresh, and not used before by this client for another comment.
-
-    One token is shared by everyone who gets the same cached page, so "used" is per client address:
-    a replay from the same address with other words is refused, and the page sent back with the
-    refusal carries a fresh token, so a person only has to press the button again. The same
-    ``submission`` (a comment's fingerprint) sent again passes: a double click, or a proxy resending
-    after the app died mid-request, then meets the duplicate rule, or is stored if the first copy
-    never was.
-    """
+def check_form_token(token: str, page_id: int) -> None:
+    """Valid, for this page, not too fresh and not expired; `use_form_token` then marks its use."""
     try:
         data = signing.loads(token, salt=FORM_SALT, max_age=form_max_age())
     except signing.SignatureExpired:
@@ -64,6 +56,19 @@ def check_form_token(token: str, page_id: int, client: str = "", submission: str
         raise TokenError("This form has expired. Please send your comment again.")
     if age < settings.DISCUSSION_MIN_SUBMIT_SECONDS:
         raise TokenError("That was very quick. Please take a moment, then send your comment again.")
+
+
+def use_form_token(token: str, client: str = "", submission: str = "") -> None:
+    """Not used before by this client for another comment; remembered as used by it from now on.
+
+    One token is shared by everyone who gets the same cached page, so "used" is per client address:
+    a replay from the same address with other words is refused, and the page sent back with the
+    refusal carries a fresh token, so a person only has to press the button again. The same
+    ``submission`` (a comment's fingerprint) sent again passes: a double click, or a proxy resending
+    after the app died mid-request, then meets the duplicate rule, or is stored if the first copy
+    never was. Called in the comment's save transaction: with the limits in the database, a comment
+    refused or rolled back leaves its token unused.
+    """
     used = "discussion:form-used:" + hashlib.sha256(f"{token} {client}".encode()).hexdigest()[:40]
     limits = caches["limits"]  # shared by every process
     if not limits.add(used, submission or True, form_max_age()) and not (submission and limits.get(used) == submission):

@@ -79,17 +79,23 @@ def _comment(request: HttpRequest, page_id: int) -> HttpResponse:
         notify_replies=data["notify_replies"],
     )
     try:
-        tokens.check_form_token(
-            data["token"], page.pk, request.META.get("REMOTE_ADDR", ""), submission=moderation.fingerprint(response)
-        )
+        tokens.check_form_token(data["token"], page.pk)
     except tokens.TokenError as error:
         form.add_error(None, str(error))
         return _page_with_form(request, page, form, 400)
     context = moderation.RequestContext.from_request(
         request, permalink=page.full_url or "", honeypot_tripped=bool(data[HONEYPOT]), honeypot_field_name=HONEYPOT
     )
+    submission = moderation.fingerprint(response)
+
+    def use_token() -> None:  # in the save's transaction: a comment refused leaves its token unused
+        tokens.use_form_token(data["token"], request.META.get("REMOTE_ADDR", ""), submission=submission)
+
     try:
-        moderation.submit(response, request_context=context)
+        moderation.submit(response, request_context=context, before_save=use_token)
+    except tokens.TokenError as error:
+        form.add_error(None, str(error))
+        return _page_with_form(request, page, form, 400)
     except moderation.Rejected as rejected:
         form.add_error(rejected.field, rejected.message)
         return _page_with_form(request, page, form, rejected.http_status)
