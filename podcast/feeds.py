@@ -20,6 +20,7 @@ from django.utils.html import escape
 from django.utils.http import http_date
 from django.views.decorators.gzip import gzip_page
 
+from pagecache import fragments
 from syndication.generators import PastDates
 
 from .chapters import CHAPTERS_TYPE
@@ -288,7 +289,13 @@ def feed_episodes(show: PodcastPage):
 
 
 def feed_version(show: PodcastPage, page_number: int) -> tuple[str, object]:
-    """ETag and Last-Modified from a few aggregates, so a 304 costs one query and no rendering."""
+    """ETag and Last-Modified from a few aggregates, so a 304 costs no rendering; kept per content version
+    and until the next episode's release, the only change to the aggregates that is no content change."""
+    parts = (show.pk, page_number, show.next_release())
+    return fragments.cached("podcast-feed-version", parts, lambda: aggregated_version(show, page_number))
+
+
+def aggregated_version(show: PodcastPage, page_number: int) -> tuple[str, object]:
     stats = feed_episodes(show).aggregate(count=Count("pk"), published=Max("last_published_at"), dated=Max("pub_date"))
     state = (
         show.pk,

@@ -342,6 +342,20 @@ def test_a_new_episode_changes_the_etag(client, feed, full_show):
     assert b"Fresh news" in response.content
 
 
+def test_a_release_changes_the_etag_without_a_content_change(client, full_show, settings, monkeypatch):
+    settings.PAGE_CACHE = False  # the feed's own version, not the page cache's lifetime
+    show, _ = full_show
+    soon = timezone.now() + timedelta(seconds=30)
+    make_episode(show, "Released later", date=soon)
+    before = client.get("/show/feed/", secure=True)
+    assert b"Released later" not in before.content
+    assert client.get("/show/feed/", secure=True)["ETag"] == before["ETag"]
+    monkeypatch.setattr(timezone, "now", lambda: soon + timedelta(seconds=1))
+    after = client.get("/show/feed/", secure=True, headers={"If-None-Match": before["ETag"]})
+    assert after.status_code == 200 and after["ETag"] != before["ETag"]
+    assert b"Released later" in after.content
+
+
 def test_head_gets_the_etag_too(client, feed):
     head = client.head("/show/feed/", secure=True)
     assert head.status_code == 200 and head["ETag"] == feed["ETag"]
