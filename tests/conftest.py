@@ -2,12 +2,17 @@ import os
 
 import pytest
 from django.core.cache import cache, caches
+from hypothesis import settings as hypothesis_settings
 
 from config.caches import DatabaseCache
 from tests.builders import make_author, make_blog_index, make_post
 from tests.web import Web
 
 pytest_plugins = ["tests.browser"]
+
+# Hostile-input tests assert what is answered, never how fast: a deadline would fail them on a busy machine.
+hypothesis_settings.register_profile("backchannel", deadline=None)
+hypothesis_settings.load_profile("backchannel")
 
 # The production topology's scenarios run under `make test-production`, which starts PostgreSQL and
 # Redis and sets BACKCHANNEL_TOPOLOGY; the normal run leaves them out.
