@@ -24,6 +24,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from wagtail.signal_handlers import disable_reference_index_auto_update
 
+from pagecache import fragments
+
 from . import akismet, limits, options, outbox, publishing, text
 from .models import DiscussionSettings, Response, ResponseEvent, has_discussion, takes_linkbacks
 
@@ -334,11 +336,19 @@ def _matches(words: list[str], response: Response) -> str:
 
 
 def _word_lists(page) -> tuple[list[str], list[str]]:
-    site = page.get_site()
-    if site is None:
+    """The page's site's moderation and blocked words, read once per content version (saving them
+    changes it): the comment POST asks twice, before its save and for Akismet's verdict."""
+    parts = page.get_url_parts()  # the site from Wagtail's cached root paths, not a query
+    if parts is None:
         return [], []
-    options = DiscussionSettings.for_site(site)
-    return DiscussionSettings.words(options.moderation_words), DiscussionSettings.words(options.blocked_words)
+    return fragments.cached("discussion-words", (parts[0],), lambda: _read_word_lists(parts[0]))
+
+
+def _read_word_lists(site_id: int) -> tuple[list[str], list[str]]:
+    stored = DiscussionSettings.objects.filter(site=site_id).first()  # no row: no words
+    if stored is None:
+        return [], []
+    return DiscussionSettings.words(stored.moderation_words), DiscussionSettings.words(stored.blocked_words)
 
 
 def _decide(response: Response, ctx: RequestContext, page) -> Decision:

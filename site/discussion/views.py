@@ -10,6 +10,8 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
 from wagtail.models import Page
 
+from pagecache import restrictions
+
 from . import moderation, moderation_links, origin, tokens
 from .forms import HONEYPOT, CommentForm
 from .models import Response, has_discussion
@@ -20,7 +22,7 @@ MAX_BODY_BYTES = 256 * 1024
 def discussion_page(page_id: int) -> Page:
     if page_id > 2**63 - 1:  # the URL converter accepts any digits; the database does not
         raise Http404("No such page.")
-    page = get_object_or_404(Page.objects.live().public(), pk=page_id).specific
+    page = get_object_or_404(restrictions.public(Page.objects.live()), pk=page_id).specific
     if not has_discussion(page):
         raise Http404("This page has no discussion.")
     return page
