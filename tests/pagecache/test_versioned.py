@@ -86,3 +86,15 @@ def test_a_preview_shows_its_draft_and_readers_still_get_the_live_post(client, b
     assert "Live body." not in preview
     live = render(client, post.url)
     assert "Live body." in live and "Draft" not in live
+
+
+def test_linkback_endpoints_and_the_trackback_url_go_when_the_post_closes_with_age(
+    client, blog_index, settings, monkeypatch
+):
+    settings.DISCUSSION_CLOSE_AFTER_DAYS = 1
+    post = make_post(blog_index, "Closing soon", date=timezone.now() - timedelta(days=1) + timedelta(seconds=30))
+    page = render(client, post.url)
+    assert '<link rel="pingback"' in page and "Trackback URL:" in page
+    monkeypatch.setattr(timezone, "now", lambda: post.date + timedelta(days=1, seconds=1))
+    page = render(client, post.url)
+    assert '<link rel="pingback"' not in page and "Trackback URL:" not in page
