@@ -2,6 +2,7 @@
 
 Receivers are connected for every sender and decide by the model's kind, so models added later are
 covered without a list to keep: pages (saved live, published, unpublished, moved, deleted), their
+child rows (a ParentalKey's: an episode's chapters, a show's directory links, however written), their
 view restrictions, sites, settings, snippets, tags, images and documents. A model whose rows only
 sometimes show (a response held for moderation) says so with `affects_public_pages()`.
 """
@@ -9,6 +10,7 @@ sometimes show (a response held for moderation) says so with `affects_public_pag
 from functools import cache
 
 from django.db.models.signals import post_delete, post_save
+from modelcluster.fields import ParentalKey
 from wagtail.contrib.settings.models import BaseGenericSetting, BaseSiteSetting
 from wagtail.documents.models import AbstractDocument
 from wagtail.images.models import AbstractImage, AbstractRendition
@@ -18,6 +20,19 @@ from wagtail.signals import page_published, page_unpublished, post_page_move, pu
 from . import version
 
 WATCHED_BASES = (BaseGenericSetting, BaseSiteSetting, AbstractDocument, AbstractImage, BaseViewRestriction, Site)
+
+
+@cache
+def page_key(model: type) -> ParentalKey | None:
+    """The key of a page's child row (what an InlinePanel edits), or None."""
+    keys = (field for field in model._meta.fields if isinstance(field, ParentalKey))
+    return next((key for key in keys if issubclass(key.related_model, Page)), None)
+
+
+def draft_child(instance) -> bool:
+    """A child row of a page known to be a draft (modelcluster sets the page on the rows it saves)."""
+    key = page_key(type(instance))
+    return key is not None and key.is_cached(instance) and not getattr(instance, key.name).live
 
 
 @cache
@@ -31,6 +46,7 @@ def watched(model: type) -> bool:
         issubclass(model, (Page, TagBase, *WATCHED_BASES))
         or hasattr(model, "affects_public_pages")
         or model in get_snippet_models()
+        or page_key(model) is not None
     )
 
 
@@ -41,6 +57,8 @@ def saved(sender, instance, created: bool = False, raw: bool = False, **kwargs) 
         return  # made with its defaults on first read (Wagtail's for_site): nothing a reader sees changed
     if isinstance(instance, Page) and not instance.live:
         return  # a draft; unpublishing sends page_unpublished
+    if draft_child(instance):
+        return
     rule = getattr(instance, "affects_public_pages", None)
     if rule is not None and not rule():
         return
