@@ -20,7 +20,7 @@ from wagtail.search import index
 
 from blog.blocks import BodyBlock
 from discussion.models import DiscussionMixin
-from pagecache import fragments, lifetime, restrictions
+from pagecache import clusters, fragments, lifetime, restrictions
 from pagecache.restrictions import CheapViewRestrictions
 from pagecache.routing import JoinedRoute
 
@@ -317,6 +317,7 @@ class PodcastPage(CheapViewRestrictions, PublishChecksMixin, RoutablePageMixin, 
         context["episodes"] = Paginator(self.episodes(), EPISODES_PER_PAGE).get_page(request.GET.get("page"))
         context["feed_url"] = self.feed_url(request)
         context["artwork"] = self.artwork_href(request)  # with the request: no site lookup per use
+        context["platforms"] = self.platforms.all()
         return context
 
     @path("feed/", name="feed")
@@ -524,8 +525,10 @@ class EpisodePage(CheapViewRestrictions, PublishChecksMixin, DiscussionMixin, Ro
         image = self.image_feed or self.image
         return absolute_url(image.url, request, self) if image else self.image_url
 
-    def chapter_list(self) -> list[Chapter]:
-        rows = list(self.chapters.all())
+    def chapter_list(self, rows: list["EpisodeChapter"] | None = None) -> list[Chapter]:
+        """The chapters entered (`rows`, when they are already read), else the chapters file's."""
+        if rows is None:
+            rows = list(self.chapters.all())
         if rows:
             return [Chapter(row.start_time, row.title, row.url, row.img, row.toc) for row in rows]
         if self.chapters_file:
@@ -541,8 +544,11 @@ class EpisodePage(CheapViewRestrictions, PublishChecksMixin, DiscussionMixin, Ro
         context = super().get_context(request, *args, **kwargs)
         context["show"] = show = self.show
         context["feed_url"] = show.feed_url(request)
-        context["chapter_list"] = self.chapter_list()
-        context["transcript_list"] = [(t, t.cues()) for t in self.transcripts.all()]
+        chapters, transcripts, context["guests"], context["platforms"] = clusters.rows(
+            [(self, "chapters"), (self, "transcripts"), (self, "persons"), (show, "platforms")]
+        )
+        context["chapter_list"] = self.chapter_list(chapters)
+        context["transcript_list"] = [(t, t.cues()) for t in transcripts]
         context["media_url"] = self.media_url(request)
         context["cover"] = self.image_href(request) or show.artwork_href(request)
         return context

@@ -117,10 +117,5 @@ def test_no_page_but_an_episode_costs_more_than_ten_queries(measured):
     assert over_limit(measured, set(small) - set(EPISODE_PAGES)) == {}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="not met yet: on the first render after a change an episode page costs 12 (its chapters, transcripts "
-    "and people and its show's platforms are a query each)",
-)
 def test_no_episode_page_costs_more_than_ten_queries(measured):
     assert over_limit(measured, EPISODE_PAGES) == {}

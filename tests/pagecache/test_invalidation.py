@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from discussion import moderation
 from discussion.models import DiscussionSettings, Response
+from podcast.models import EpisodeChapter, EpisodePerson, ShowPlatform
 from tests.builders import make_post
 from tests.discussion.conftest import make_response
 from tests.podcast.builders import make_episode, make_show
@@ -153,6 +154,22 @@ def test_a_new_episode_shows_on_the_show_page_and_in_its_feed(client, real_cache
     make_episode(show, "Second episode")
     assert "Second episode" in fresh(client, show.url)
     assert "Second episode" in fresh(client, show.url + "feed/")
+
+
+def test_an_episodes_rows_written_without_a_revision_show_at_once(client, real_cache, blog_index):
+    """Chapters, guests and the show's directory links, written alone (as a script or an import might)."""
+    show = make_show(blog_index)
+    episode = make_episode(show, "Pilot")
+    assert "Listen on Spotify" not in cached(client, episode.url)
+    EpisodeChapter.objects.create(page_id=episode.pk, start_time=0, title="Cold open")
+    EpisodePerson.objects.create(page_id=episode.pk, name="Grace Guest", role="guest")
+    link = ShowPlatform.objects.create(page_id=show.pk, platform="spotify", url="https://open.spotify.com/show/abc")
+    html = fresh(client, episode.url)
+    assert "</time> Cold open</a>" in html and "<li>Grace Guest (guest)</li>" in html
+    assert '<a href="https://open.spotify.com/show/abc">Listen on Spotify</a>' in html
+    assert "Listen on Spotify" in cached(client, episode.url)
+    link.delete()
+    assert "Listen on Spotify" not in fresh(client, episode.url)
 
 
 def test_a_scheduled_episode_appears_when_its_time_comes(client, real_cache, blog_index, monkeypatch):

@@ -43,6 +43,20 @@ def test_episode_page_has_a_player_download_and_subscribe_links(client, show, ep
     assert '<h2 id="notes-title">Show notes</h2>' in html and "podcast/podcast.css" in html
 
 
+def test_a_preview_shows_the_drafts_chapters_and_guests(client, show, episode, settings):
+    settings.PAGE_CACHE = False  # an editor's preview is never served from it (their session makes it private)
+    draft = episode.get_latest_revision_as_object()
+    draft.chapters = [models.EpisodeChapter(start_time=2, title="Only in the draft")]
+    draft.persons = [models.EpisodePerson(name="Draft Guest", role="guest")]
+    draft.save_revision()
+    client.get(episode.url)  # the live rows, kept for this content version
+    html = episode.get_latest_revision_as_object().make_preview_request().content.decode()
+    assert "Only in the draft" in html and "Draft Guest" in html
+    assert "Interview" not in html and "Grace Guest</a>" not in html
+    live = client.get(episode.url).content.decode()
+    assert "Interview" in live and "Only in the draft" not in live and "Draft Guest" not in live
+
+
 def test_chapter_links_seek_with_media_fragments(client, episode):
     html = client.get(episode.url).content.decode()
     media = f"http://testserver{episode.audio_file.url}"
