@@ -7,6 +7,7 @@ of the rows they are about. `manage.py task_worker` runs them from the database 
 """
 
 import smtplib
+from contextlib import nullcontext
 from datetime import timedelta
 
 from django.conf import settings
@@ -17,6 +18,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django_tasks import task
 
+from pagecache import version
 from worker.schedule import periodic
 
 from . import akismet, akismet_health, moderation, notifications, outbox, publishing
@@ -92,7 +94,8 @@ def judge(response_id: int, *, seconds: float | None = None, in_request: bool = 
         outbox.enqueue(catch_up)  # this answer ended an outage: everything waiting is checked now
     # What the verdict leads to is read before the write transaction: SQLite has one writer at a time.
     hold = moderation.hold_rules(response) if verdict == akismet.Verdict.HAM else None
-    with transaction.atomic():
+    approves = hold is not None and hold[0] == Status.APPROVED  # readers will see it: a new content version
+    with version.written_first() if approves else nullcontext(), transaction.atomic():
         claimed = Response.objects.filter(
             pk=response_id,
             status=Status.PENDING,

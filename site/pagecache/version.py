@@ -8,6 +8,8 @@ whichever write lands last, it differs from every version a stale render was sto
 
 import logging
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 
 from django.conf import settings
@@ -20,6 +22,8 @@ log = logging.getLogger(__name__)
 KEY = "pagecache:version"
 # The version this request read, so its fragments cost no second lookup; a change in the request clears it.
 _request_version: ContextVar[str | None] = ContextVar("pagecache_request_version", default=None)
+# Set by `written_first`: the change's first write was made before its transaction began.
+_written_first: ContextVar[bool] = ContextVar("pagecache_version_written_first", default=False)
 
 
 def store():
@@ -69,7 +73,8 @@ def bump() -> None:
     when the version commits with the change (a second write would take SQLite's lock once more).
     """
     _request_version.set(None)
-    _set_new()
+    if not _written_first.get():
+        _set_new()
     connection = transaction.get_connection()
     if (
         connection.in_atomic_block
@@ -77,6 +82,23 @@ def bump() -> None:
         and not any(item[1] is _after_commit for item in connection.run_on_commit)
     ):
         transaction.on_commit(_after_commit)
+
+
+@contextmanager
+def written_first() -> Iterator[None]:
+    """Around a transaction about to change what readers see: its new version is written before the
+    transaction begins rather than inside it, where a store outside the database (the file on SQLite)
+    would hold the database's one write lock while it writes; the commit writes one again, as always."""
+    if _commits_with(transaction.get_connection()):
+        yield  # the version is a row of the transaction: written in it, seen with the change
+        return
+    _request_version.set(None)
+    _set_new()
+    token = _written_first.set(True)
+    try:
+        yield
+    finally:
+        _written_first.reset(token)
 
 
 def _after_commit() -> None:
