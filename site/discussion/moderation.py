@@ -109,7 +109,7 @@ def _duplicate(response: Response) -> Rejected:
 
 
 def submit(
-    response: Response, *, request_context: RequestContext, before_save: Callable[[], None] | None = None
+    response: Response, *, request_context: RequestContext, before_save: Callable[[], list[str]] | None = None
 ) -> Response:
     """Run an unsaved response through every layer, save it with its history, and return it.
 
@@ -124,8 +124,9 @@ def submit(
     pending or spam, and `response` is updated in place with what Akismet said within the budget;
     if Akismet says "discard" and AKISMET_STRICT_DISCARD is on, the row is gone (pk is None).
     Akismet failing or not configured never loses a response: it is kept pending and rechecked.
-    `before_save` runs first in the save's transaction (the comment form marks its token used there);
-    what it raises goes back to the caller, with nothing saved.
+    `before_save` runs first in the save's transaction (the comment form marks its token used there)
+    and returns the limits keys it claimed, released if the save fails where the limits are not rows
+    of the transaction; what it raises goes back to the caller, with nothing saved.
     """
     from . import tasks
 
@@ -152,14 +153,15 @@ def submit(
     poster_id = ctx.user.pk if ctx.is_moderator else None
     if _duplicates(response).exists():  # before flood control, as in WordPress: a double click hears "duplicate"
         raise _duplicate(response)
+    claimed: list[str] = []  # limits keys before_save claimed
     flood_keys: list[str] = []
     try:
         # With the limits in the database, the claims are rows of this transaction: one write lock
         # for the claims and the response, and a refusal or a rollback leaves no claim behind.
         with transaction.atomic():
             if before_save is not None:
-                before_save()
-            flood_keys = [] if ctx.is_moderator else _claim_flood(response)  # moderators are exempt, as in WordPress
+                claimed = before_save()
+            flood_keys += [] if ctx.is_moderator else _claim_flood(response)  # moderators are exempt, as in WordPress
             _save_unique(response)
             for action, note in decision.events:
                 _record(response, action, note=note)
@@ -173,7 +175,7 @@ def submit(
             _follow_up(response, poster_id, decision)
     except BaseException:
         if not limits.in_database():  # there they rolled back with the response
-            for key in flood_keys:
+            for key in claimed + flood_keys:
                 limits.release(key)
         raise
     if decision.ask_akismet and settings.AKISMET_REQUEST_BUDGET > 0:

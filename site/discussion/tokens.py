@@ -58,7 +58,7 @@ def check_form_token(token: str, page_id: int) -> None:
         raise TokenError("That was very quick. Please take a moment, then send your comment again.")
 
 
-def use_form_token(token: str, client: str = "", submission: str = "") -> None:
+def use_form_token(token: str, client: str = "", submission: str = "") -> list[str]:
     """Not used before by this client for another comment; remembered as used by it from now on.
 
     One token is shared by everyone who gets the same cached page, so "used" is per client address:
@@ -67,12 +67,16 @@ def use_form_token(token: str, client: str = "", submission: str = "") -> None:
     ``submission`` (a comment's fingerprint) sent again passes: a double click, or a proxy resending
     after the app died mid-request, then meets the duplicate rule, or is stored if the first copy
     never was. Called in the comment's save transaction: with the limits in the database, a comment
-    refused or rolled back leaves its token unused.
+    refused or rolled back leaves its token unused; elsewhere the caller releases the keys returned
+    (the mark this call made).
     """
     used = "discussion:form-used:" + hashlib.sha256(f"{token} {client}".encode()).hexdigest()[:40]
     limits = caches["limits"]  # shared by every process
-    if not limits.add(used, submission or True, form_max_age()) and not (submission and limits.get(used) == submission):
+    if limits.add(used, submission or True, form_max_age()):
+        return [used]
+    if not (submission and limits.get(used) == submission):
         raise TokenError("This form was already used to send a comment. Please press “Post comment” again.")
+    return []
 
 
 def read_pending(cookie: str | None) -> list[int]:

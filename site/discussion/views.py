@@ -90,8 +90,8 @@ def _comment(request: HttpRequest, page_id: int) -> HttpResponse:
     )
     submission = moderation.fingerprint(response)
 
-    def use_token() -> None:  # in the save's transaction: a comment refused leaves its token unused
-        tokens.use_form_token(data["token"], request.META.get("REMOTE_ADDR", ""), submission=submission)
+    def use_token() -> list[str]:  # in the save's transaction: a comment refused leaves its token unused
+        return tokens.use_form_token(data["token"], request.META.get("REMOTE_ADDR", ""), submission=submission)
 
     try:
         moderation.submit(response, request_context=context, before_save=use_token)

@@ -5,7 +5,8 @@ import io
 import sys
 
 import pytest
-from django.core.signals import request_started
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 
 from config.wsgi import application
 
@@ -37,6 +38,16 @@ def call(path: str, method: str = "GET", **headers: str) -> tuple[str, dict, byt
     if hasattr(body, "close"):
         body.close()
     return answer["status"], answer["headers"], content
+
+
+@pytest.fixture(autouse=True)
+def connection_kept():
+    """As Django's test client does: the test's connection (and its transaction) outlives each request."""
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    yield
+    for signal in (request_started, request_finished):
+        signal.connect(close_old_connections)
 
 
 @pytest.fixture
