@@ -9,6 +9,7 @@ test client calls Django's handler, where the middleware answers hits itself.
 
 from collections.abc import Callable, Iterable
 
+from django.conf import settings
 from django.core.handlers.wsgi import WSGIRequest
 
 from .middleware import READ_METHODS, shared_hit
@@ -19,7 +20,7 @@ class HitFront:
         self.application = application
 
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
-        if environ.get("REQUEST_METHOD") in READ_METHODS:
+        if settings.PAGE_CACHE and environ.get("REQUEST_METHOD") in READ_METHODS:  # else no request to build
             response = shared_hit(WSGIRequest(environ))
             if response is not None:
                 start_response(f"{response.status_code} {response.reason_phrase}", list(response.items()))
