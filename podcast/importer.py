@@ -329,7 +329,7 @@ def _import_episode(show: PodcastPage, data: EpisodeData, media: bool, fetcher: 
             message = "; ".join(error.messages) if isinstance(error, ValidationError) else str(error)
             report.warnings.append(f"{data.label}: chapters {data.chapters_url} not imported: {message}")
     transcripts = []
-    for transcript in data.transcripts:
+    for order, transcript in enumerate(data.transcripts):
         file = None
         if media:
             try:
@@ -343,6 +343,7 @@ def _import_episode(show: PodcastPage, data: EpisodeData, media: bool, fetcher: 
                 media_type=transcript.media_type,
                 language=transcript.language.lower()[:20],
                 captions=transcript.captions,
+                sort_order=order,  # the feed's order, on every database
             )
         )
 
@@ -372,11 +373,12 @@ def _import_episode(show: PodcastPage, data: EpisodeData, media: bool, fetcher: 
         if image is not None:
             episode.image = image  # uncommitted, so the episode makes its feed copy on save
         episode.chapters = [
-            EpisodeChapter(start_time=c.start_time, title=c.title, url=c.url, img=c.img, toc=c.toc) for c in chapters
+            EpisodeChapter(start_time=c.start_time, title=c.title, url=c.url, img=c.img, toc=c.toc, sort_order=i)
+            for i, c in enumerate(chapters)
         ]
         episode.transcripts = transcripts
-        episode.persons = [EpisodePerson(**vars(person)) for person in data.persons]
-        episode.soundbites = [EpisodeSoundbite(**vars(bite)) for bite in data.soundbites]
+        episode.persons = [EpisodePerson(**vars(person), sort_order=i) for i, person in enumerate(data.persons)]
+        episode.soundbites = [EpisodeSoundbite(**vars(bite), sort_order=i) for i, bite in enumerate(data.soundbites)]
         if existing is None:
             show.add_child(instance=episode)
         else:
