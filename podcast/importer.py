@@ -235,14 +235,14 @@ def _save_show(
     show.feed_locked, show.complete, show.block = data.locked, data.complete, data.block
     show.podcast_guid = data.podcast_guid or show.podcast_guid or (podcast_guid_for(source_url) if source_url else "")
     if data.categories or created:  # a show imported into keeps its categories when the feed has none
-        show.categories = [ShowCategory(category=value) for value in data.categories]
+        show.categories = [ShowCategory(category=value, sort_order=i) for i, value in enumerate(data.categories)]
     if not data.categories and (created or not show.categories.exists()):
         report.warnings.append(
             "The feed has no Apple category (itunes:category), which Apple Podcasts requires: choose one in the admin."
         )
-    show.persons = [ShowPerson(**vars(person)) for person in data.persons]
-    show.funding = [ShowFunding(url=url, label=label) for url, label in data.funding]
-    show.texts = [ShowText(purpose=purpose, text=text) for purpose, text in data.texts]
+    show.persons = [ShowPerson(**vars(person), sort_order=i) for i, person in enumerate(data.persons)]
+    show.funding = [ShowFunding(url=url, label=label, sort_order=i) for i, (url, label) in enumerate(data.funding)]
+    show.texts = [ShowText(purpose=purpose, text=text, sort_order=i) for i, (purpose, text) in enumerate(data.texts)]
     if media and data.artwork_url and (not show.artwork or show.artwork_url != data.artwork_url):
         artwork = _download_image(data.artwork_url, fetcher, report, "show artwork")
         if artwork:
