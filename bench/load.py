@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import secrets
 import shutil
 import statistics
 import subprocess
@@ -56,17 +57,17 @@ COMMENT_LUA = (
     + r"""
 unexpected, sent = 0, 0
 function init(args)
-  fields = args[1]
+  fields, run = args[1], args[2]
   wrk.method = "POST"
   wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
-  for i = 2, #args do
+  for i = 3, #args do
     local name, value = args[i]:match("^([^:]+):%s*(.*)$")
     wrk.headers[name] = value
   end
 end
 function request()
   sent = sent + 1
-  local tag = id .. "-" .. sent
+  local tag = run .. "-" .. id .. "-" .. sent
   -- each comment from its own reader: a form token is single-use per client address
   wrk.headers["X-Forwarded-For"] = string.format("10.%d.%d.%d", id % 250, math.floor(sent / 250) % 250, sent % 250)
   local body = fields .. "&author_name=Bench+reader+" .. tag .. "&author_email=reader" .. tag
@@ -137,7 +138,10 @@ def load_get(url: str, *, seconds: float) -> Load:
 
 def load_comments(url: str, fields: str, headers: dict[str, str], *, seconds: float) -> Load:
     """Comment POSTs at full concurrency, each one a new reader's comment."""
-    return run_wrk(url, COMMENT_LUA, fields, *(f"{name}: {value}" for name, value in headers.items()), seconds=seconds)
+    run = secrets.token_hex(3)
+    return run_wrk(
+        url, COMMENT_LUA, fields, run, *(f"{name}: {value}" for name, value in headers.items()), seconds=seconds
+    )
 
 
 @dataclass(frozen=True)
