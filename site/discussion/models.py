@@ -164,6 +164,10 @@ class Response(models.Model):
         help_text="What makes a copy a duplicate (moderation.fingerprint); unique per page outside the trash.",
     )
 
+    # A response's page is no reference an editor needs listed ("used by 200 comments"), and indexing
+    # it would cost every comment POST a task and the worker a write.
+    wagtail_reference_index_ignore = True
+
     class Meta:
         ordering = ["created_at", "id"]
         indexes = [models.Index(fields=["page", "status", "created_at"])]

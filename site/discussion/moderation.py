@@ -22,7 +22,6 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from wagtail.signal_handlers import disable_reference_index_auto_update
 
 from pagecache import fragments
 
@@ -97,6 +96,7 @@ class Decision:
     reason: str
     events: list[tuple[str, str]] = field(default_factory=list)
     ask_akismet: bool = False
+    queued_check: str | None = None  # the check_response task row, withdrawn when the request judges first
 
 
 DUPLICATE = "Duplicate comment: it looks as though you’ve already said that!"
@@ -179,7 +179,7 @@ def submit(
                 limits.release(key)
         raise
     if decision.ask_akismet and settings.AKISMET_REQUEST_BUDGET > 0:
-        tasks.judge(response.pk, seconds=settings.AKISMET_REQUEST_BUDGET, in_request=True)
+        tasks.judge(response.pk, seconds=settings.AKISMET_REQUEST_BUDGET, in_request=True, queued=decision.queued_check)
     _refresh(response)
     return response
 
@@ -421,7 +421,7 @@ def _follow_up(response: Response, poster_id: int | None, decision: Decision) ->
 
     notify = not publishing.is_quiet()
     if decision.ask_akismet:
-        outbox.enqueue(tasks.check_response, response.pk)
+        decision.queued_check = outbox.enqueue(tasks.check_response, response.pk)
     elif response.status == Status.APPROVED and notify:
         outbox.enqueue(tasks.notify_new_response, response.pk, poster_id)
     elif response.status == Status.PENDING:
@@ -455,8 +455,7 @@ def set_status(response: Response, status: str, *, actor=None, reason: str = "",
         elif old == Status.SPAM and status in (Status.APPROVED, Status.PENDING):
             verdict = "ham"
     with transaction.atomic():
-        with disable_reference_index_auto_update():  # a status is no reference: no index task to queue
-            response.save(update_fields=fields)
+        response.save(update_fields=fields)
         _record(response, f"status-{status}", status_from=old, status_to=status, note=reason, actor=actor)
         if verdict:
             outbox.enqueue(tasks.report_to_akismet, response.pk, verdict)

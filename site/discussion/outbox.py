@@ -9,14 +9,25 @@ committed rows, as a worker would.
 from datetime import datetime
 
 from django.db import transaction
-from django_tasks.base import Task
+from django_tasks.base import Task, TaskResultStatus
 from django_tasks_db import DatabaseBackend
+from django_tasks_db.models import DBTaskResult
 
 
-def enqueue(task: Task, *args, run_after: datetime | None = None) -> None:
+def enqueue(task: Task, *args, run_after: datetime | None = None) -> str | None:
+    """Queue `task`; the id of its row with the database backend (for `withdraw`), else None."""
     if run_after is not None and task.get_backend().supports_defer:
         task = task.using(run_after=run_after)
     if isinstance(task.get_backend(), DatabaseBackend):
-        task.enqueue(*args)
-    else:
-        transaction.on_commit(lambda: task.enqueue(*args))
+        return task.enqueue(*args).id
+    transaction.on_commit(lambda: task.enqueue(*args))
+    return None
+
+
+def withdraw(result_id: str | None) -> None:
+    """Take a queued task back, in the caller's transaction, when the work it would do is done.
+
+    Only a row no worker has claimed goes; a task already running finds the work done, as it would
+    anyway (every task here is harmless to repeat)."""
+    if result_id is not None:
+        DBTaskResult.objects.filter(id=result_id, status=TaskResultStatus.READY).delete()

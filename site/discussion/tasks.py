@@ -56,14 +56,22 @@ def check_response(response_id: int) -> str:
     return judge(response_id)
 
 
-def judge(response_id: int, *, seconds: float | None = None, in_request: bool = False, probe: bool = False) -> str:
+def judge(
+    response_id: int,
+    *,
+    seconds: float | None = None,
+    in_request: bool = False,
+    probe: bool = False,
+    queued: str | None = None,
+) -> str:
     """Check a response that waits for Akismet and apply the verdict; give up after DISCUSSION_RECHECK_DAYS.
 
     Called by the task, and by the comment POST with its small budget (`in_request`: an Akismet
     that does not answer in time is left to the task, and nothing is recorded). Whoever answers
     first applies the verdict: the update that claims the row only matches the state read here.
     While the breaker is open (`akismet_health`) only the probe asks Akismet: the POST leaves the
-    check to the worker, and the worker leaves the response due for the catch-up.
+    check to the worker, and the worker leaves the response due for the catch-up. A POST that
+    applies a verdict withdraws the `queued` check_response task with it, sparing the worker a write.
     """
     if in_request and akismet_health.is_open():
         return "left for the worker"
@@ -109,6 +117,7 @@ def judge(response_id: int, *, seconds: float | None = None, in_request: bool = 
         )
         if not claimed:
             return "judged already"
+        outbox.withdraw(queued)
         response.akismet_result, response.akismet_next_check_at = verdict, None  # as the claim wrote them
         response.akismet_attempts += 1 if again else 0
         response.akismet_discard = verdict == akismet.Verdict.DISCARD

@@ -83,9 +83,19 @@ def test_an_answer_within_the_budget_is_applied_in_the_request(client, post, fak
     response = Response.objects.get()
     assert response.status == "spam"
     assert [e.action for e in response.history.all()] == ["status-pending", "check-spam", "status-spam"]
-    [queued] = ours()
-    assert tasks.check_response.call(*queued.args_kwargs["args"]) == "nothing to do", "the worker finds it judged"
+    assert not ours().exists(), "the queued check went with the verdict: the worker has nothing to do"
     assert len(fake_akismet.checks) == 1
+
+
+def test_an_approving_verdict_in_the_request_leaves_only_the_new_response_email(client, post, fake_akismet, settings):
+    settings.TASKS = DB_QUEUE
+    settings.AKISMET_REQUEST_BUDGET = 2.0
+    post_comment(client, post, content="Judged while the reader waits")
+    response = Response.objects.get()
+    assert response.status == "approved"
+    assert [(t.task_path, t.args_kwargs["args"]) for t in DBTaskResult.objects.all()] == [
+        ("discussion.tasks.notify_new_response", [response.pk, None])
+    ], "no check left for the worker, and no reference-index task for a response"
 
 
 def test_a_zero_budget_leaves_every_check_to_the_worker(client, post, fake_akismet, settings):
