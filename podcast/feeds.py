@@ -354,5 +354,13 @@ def show_feed(request, show: PodcastPage) -> HttpResponse:
     response["ETag"] = etag
     if last_modified:
         response["Last-Modified"] = http_date(timestamp)
-    patch_cache_control(response, public=True, max_age=settings.PODCAST_FEED_MAX_AGE)
+    # Apps and browsers may keep it PODCAST_FEED_MAX_AGE (0: they ask again each time, and a new
+    # episode shows at once); a shared cache in front (nginx) as briefly as any page.
+    patch_cache_control(
+        response,
+        public=True,
+        max_age=settings.PODCAST_FEED_MAX_AGE,
+        s_maxage=settings.PAGE_CACHE_S_MAXAGE,
+        stale_while_revalidate=settings.PAGE_CACHE_STALE_WHILE_REVALIDATE,
+    )
     return response

@@ -352,7 +352,7 @@ FEED_ITEMS = env_int("FEED_ITEMS", 20)
 # Podcast: episodes per feed page (older ones on RFC 5005 paged feeds), feed max-age, WebSub hubs to ping
 # on publish (comma-separated; empty: none), and import size caps in bytes.
 PODCAST_FEED_ITEMS = env_int("PODCAST_FEED_ITEMS", 100)
-PODCAST_FEED_MAX_AGE = env_int("PODCAST_FEED_MAX_AGE", 300)
+PODCAST_FEED_MAX_AGE = env_int("PODCAST_FEED_MAX_AGE", 0)
 PODCAST_WEBSUB_HUBS = env_list("PODCAST_WEBSUB_HUBS", "")
 PODCAST_IMPORT_MAX_FEED_BYTES = env_int("PODCAST_IMPORT_MAX_FEED_BYTES", 20_000_000)
 PODCAST_IMPORT_MAX_MEDIA_BYTES = env_int("PODCAST_IMPORT_MAX_MEDIA_BYTES", 2_000_000_000)

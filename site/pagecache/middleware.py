@@ -90,7 +90,7 @@ def edge_expiry(response: HttpResponse, until: float) -> HttpResponse:
     nginx reads the header and does not pass it on.
     """
     if f"s-maxage={settings.PAGE_CACHE_S_MAXAGE}" not in response.get("Cache-Control", ""):
-        return response  # a view that set its own lifetime (the podcast feed) keeps it
+        return response  # a view that set its own lifetime for shared caches keeps it
     end = math.floor(time.time()) + settings.PAGE_CACHE_S_MAXAGE
     if until < end:
         end = math.ceil(until)

@@ -151,3 +151,30 @@ def test_an_approved_comment_is_visible_to_everyone_within_a_second(stack):
     assert approve.status_code == 200 and "approved" in approve.text.lower()
     wait_for(lambda: text in other.get(POST).text, 3, "the approved comment showing to another reader", POLL)
     assert time.monotonic() - approved_at <= NGINX_STALENESS + POLL
+
+
+NEW_EPISODE = """
+from django.utils import timezone
+from podcast.models import EpisodePage, PodcastPage
+show = PodcastPage.objects.get(url_path__endswith="/podcast/")
+episode = EpisodePage(
+    title="Published behind nginx", slug="published-behind-nginx", pub_date=timezone.now(), live=False,
+    summary="A new episode.", audio_url="https://media.example/new.mp3", audio_size=1000, audio_type="audio/mpeg",
+    duration=60,
+)
+show.add_child(instance=episode)
+episode.save_revision().publish()
+"""
+
+
+def test_a_new_episode_is_in_the_podcast_feed_within_a_second(stack):
+    """The feed's own lifetime is for apps; nginx keeps it no longer than a page."""
+    reader = Reader(stack, "Listener")
+    wait_for(lambda: reader.get("/podcast/feed/").headers.get("X-Cache-Status") == "HIT", 5, "a hit on the feed")
+    assert "Published behind nginx" not in reader.get("/podcast/feed/").text
+
+    stack.python(NEW_EPISODE)
+    published_at = time.monotonic()
+
+    wait_for(lambda: "Published behind nginx" in reader.get("/podcast/feed/").text, 5, "the new episode", POLL)
+    assert time.monotonic() - published_at <= NGINX_STALENESS + POLL
