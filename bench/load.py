@@ -9,6 +9,7 @@ X-Forwarded-For (the app trusts one proxy), and counts every answer but `303 See
 from __future__ import annotations
 
 import http.client
+import itertools
 import json
 import secrets
 import shutil
@@ -51,16 +52,16 @@ end
 """
 )
 
-# args: the form's own fields (urlencoded), then extra headers as "Name: value" strings.
+# args: the form's own fields (urlencoded), a run tag, the pause in ms, then extra headers ("Name: value").
 COMMENT_LUA = (
     COMMON_LUA
     + r"""
 unexpected, sent = 0, 0
 function init(args)
-  fields, run = args[1], args[2]
+  fields, run, pause = args[1], args[2], tonumber(args[3])
   wrk.method = "POST"
   wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
-  for i = 3, #args do
+  for i = 4, #args do
     local name, value = args[i]:match("^([^:]+):%s*(.*)$")
     wrk.headers[name] = value
   end
@@ -69,10 +70,15 @@ function request()
   sent = sent + 1
   local tag = run .. "-" .. id .. "-" .. sent
   -- each comment from its own reader: a form token is single-use per client address
-  wrk.headers["X-Forwarded-For"] = string.format("10.%d.%d.%d", id % 250, math.floor(sent / 250) % 250, sent % 250)
+  -- (IPv4: an IPv6 sender counts per /64), each run from its own, so a run after another finds its tokens unused
+  local block = (id - 1) * 125 + math.floor(sent / 250) % 125
+  wrk.headers["X-Forwarded-For"] = string.format("10.%d.%d.%d", run, block, sent % 250)
   local body = fields .. "&author_name=Bench+reader+" .. tag .. "&author_email=reader" .. tag
     .. "%40example.com&content=A+benchmark+comment%2C+number+" .. tag .. "."
   return wrk.format(nil, nil, nil, body)
+end
+function delay()
+  return pause  -- ms before this connection's next POST (0: at once); not counted in the latency
 end
 function response(status, headers, body)
   if status ~= 303 then unexpected = unexpected + 1 end
@@ -136,12 +142,15 @@ def load_get(url: str, *, seconds: float) -> Load:
     return run_wrk(url, GET_LUA, seconds=seconds)
 
 
-def load_comments(url: str, fields: str, headers: dict[str, str], *, seconds: float) -> Load:
-    """Comment POSTs at full concurrency, each one a new reader's comment."""
-    run = secrets.token_hex(3)
-    return run_wrk(
-        url, COMMENT_LUA, fields, run, *(f"{name}: {value}" for name, value in headers.items()), seconds=seconds
-    )
+_runs = itertools.count(secrets.randbelow(250))
+
+
+def load_comments(url: str, fields: str, headers: dict[str, str], *, seconds: float, pause: float = 0) -> Load:
+    """Comment POSTs from 16 connections, each one a new reader's comment: at full load, or each
+    connection waiting `pause` seconds between its POSTs (readers who write, not a flood)."""
+    run = str(next(_runs) % 250)  # a second run on the same data sends new comments from new readers
+    sent = [f"{name}: {value}" for name, value in headers.items()]
+    return run_wrk(url, COMMENT_LUA, fields, run, str(round(pause * 1000)), *sent, seconds=seconds)
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,9 @@ and every page is measured in three modes in this one run:
 - nginx: the shipped server block (deploy/nginx/) in front of the app-cache gunicorn.
 
 The 200-response page's own bytes are also served as a static file by nginx, the ceiling the
-other modes are compared with. Last, comment POSTs at 16 concurrent connections, Akismet answered
-on loopback (bench/local_akismet.py). Progress lines as it goes, a table and the targets at the end.
+other modes are compared with. Last, comment POSTs from 16 connections, Akismet answered on
+loopback (bench/local_akismet.py): at full load, then paced (each connection waits between POSTs).
+Progress lines as it goes, a table and the targets at the end.
 Nothing here asserts: the figures are for people. BENCH_SECONDS (default 5) sets each wrk run.
 """
 
@@ -158,13 +159,16 @@ def query_counts(env: dict) -> dict[str, int]:
 
 
 def measure_comments(base: str, target: str, form: CommentForm, figures: Figures) -> None:
+    """At full load (each connection posts again as soon as answered), then paced like readers."""
     headers = {"Origin": base, "Referer": base + target, **({"Cookie": form.cookie} if form.cookie else {})}
-    result = load.load_comments(form.action, form.fields, headers, seconds=SECONDS)
-    figures.comments = result
-    say(
-        f"  [comment POST] {result.per_second:,.0f}/s, p50 {result.p50_ms:.1f} ms, p99 {result.p99_ms:.1f} ms, "
-        f"{result.unexpected} not 303"
-    )
+    load.load_comments(form.action, form.fields, headers, seconds=WARM_SECONDS)  # every worker's first POST
+    for name, pause in (("full load", 0.0), ("paced", report.COMMENT_PAUSE)):
+        result = load.load_comments(form.action, form.fields, headers, seconds=SECONDS, pause=pause)
+        figures.comments[name] = result
+        say(
+            f"  [comment POST, {name}] {result.per_second:,.0f}/s, p50 {result.p50_ms:.1f} ms, "
+            f"p99 {result.p99_ms:.1f} ms, {result.unexpected} not 303"
+        )
 
 
 def main() -> None:

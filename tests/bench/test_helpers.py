@@ -68,3 +68,15 @@ def test_targets_say_which_figure_misses_and_by_how_much():
     )
     assert lines["app cache req/s, home page"].met, "10,000 ≥ 20 × 90"
     assert lines["nginx req/s vs static file, home page"].met and "0.67×" in report.render(figures)
+
+
+def test_paced_comments_wait_between_posts_and_both_runs_are_reported():
+    need_wrk()
+    with local_akismet.serve() as base:
+        flood = load.load_comments(base + "/1.1/comment-check", "token=t", {"Origin": base}, seconds=1)
+        paced = load.load_comments(base + "/1.1/comment-check", "token=t", {"Origin": base}, seconds=2, pause=0.5)
+    assert paced.requests <= load.CONNECTIONS * (2 / 0.5 + 1), "each connection waits half a second between POSTs"
+    assert flood.requests > 2 * paced.requests
+    figures = report.Figures(comments={"full load": flood, "paced": paced})
+    rendered = report.render(figures)
+    assert "comment POST p99, 16 concurrent" in rendered and "Paced (16 readers, one POST every 0.5 s" in rendered
