@@ -159,10 +159,11 @@ def query_counts(env: dict) -> dict[str, int]:
 
 
 def measure_comments(base: str, target: str, form: CommentForm, figures: Figures) -> None:
-    """At full load (each connection posts again as soon as answered), then paced like readers."""
+    """Paced like readers, then at full load (each connection posts again as soon as answered): in this
+    order, so the paced run does not share the cores with the worker's catching up on the flood."""
     headers = {"Origin": base, "Referer": base + target, **({"Cookie": form.cookie} if form.cookie else {})}
     load.load_comments(form.action, form.fields, headers, seconds=WARM_SECONDS)  # every worker's first POST
-    for name, pause in (("full load", 0.0), ("paced", report.COMMENT_PAUSE)):
+    for name, pause in (("paced", report.COMMENT_PAUSE), ("full load", 0.0)):
         result = load.load_comments(form.action, form.fields, headers, seconds=SECONDS, pause=pause)
         figures.comments[name] = result
         say(
