@@ -21,7 +21,7 @@ from django.core.files.base import ContentFile
 from django.db import DatabaseError, transaction
 from django.utils.html import strip_tags
 from django.utils.text import slugify
-from wagtail.models import Page
+from wagtail.models import Orderable, Page
 
 from discussion import publishing
 
@@ -221,6 +221,15 @@ def _lead(description: str) -> str:
     return _plain(first.group(1) if first else description, 1000)
 
 
+def _in_order(rows: Iterable[Orderable]) -> list[Orderable]:
+    """Child rows numbered in the feed's order, which the admin's panels would otherwise set: unnumbered,
+    they come back in whatever order the database likes (PostgreSQL's is not the insertion order)."""
+    rows = list(rows)
+    for number, row in enumerate(rows):
+        row.sort_order = number
+    return rows
+
+
 def _save_show(
     show: PodcastPage | None, data: ShowData, source_url: str, media: bool, fetcher: Fetcher, report: ImportReport
 ) -> tuple[PodcastPage, bool]:
@@ -235,14 +244,14 @@ def _save_show(
     show.feed_locked, show.complete, show.block = data.locked, data.complete, data.block
     show.podcast_guid = data.podcast_guid or show.podcast_guid or (podcast_guid_for(source_url) if source_url else "")
     if data.categories or created:  # a show imported into keeps its categories when the feed has none
-        show.categories = [ShowCategory(category=value, sort_order=i) for i, value in enumerate(data.categories)]
+        show.categories = _in_order(ShowCategory(category=value) for value in data.categories)
     if not data.categories and (created or not show.categories.exists()):
         report.warnings.append(
             "The feed has no Apple category (itunes:category), which Apple Podcasts requires: choose one in the admin."
         )
-    show.persons = [ShowPerson(**vars(person), sort_order=i) for i, person in enumerate(data.persons)]
-    show.funding = [ShowFunding(url=url, label=label, sort_order=i) for i, (url, label) in enumerate(data.funding)]
-    show.texts = [ShowText(purpose=purpose, text=text, sort_order=i) for i, (purpose, text) in enumerate(data.texts)]
+    show.persons = _in_order(ShowPerson(**vars(person)) for person in data.persons)
+    show.funding = _in_order(ShowFunding(url=url, label=label) for url, label in data.funding)
+    show.texts = _in_order(ShowText(purpose=purpose, text=text) for purpose, text in data.texts)
     if media and data.artwork_url and (not show.artwork or show.artwork_url != data.artwork_url):
         artwork = _download_image(data.artwork_url, fetcher, report, "show artwork")
         if artwork:
@@ -329,7 +338,7 @@ def _import_episode(show: PodcastPage, data: EpisodeData, media: bool, fetcher: 
             message = "; ".join(error.messages) if isinstance(error, ValidationError) else str(error)
             report.warnings.append(f"{data.label}: chapters {data.chapters_url} not imported: {message}")
     transcripts = []
-    for order, transcript in enumerate(data.transcripts):
+    for transcript in data.transcripts:
         file = None
         if media:
             try:
@@ -343,7 +352,6 @@ def _import_episode(show: PodcastPage, data: EpisodeData, media: bool, fetcher: 
                 media_type=transcript.media_type,
                 language=transcript.language.lower()[:20],
                 captions=transcript.captions,
-                sort_order=order,  # the feed's order, on every database
             )
         )
 
@@ -372,13 +380,12 @@ def _import_episode(show: PodcastPage, data: EpisodeData, media: bool, fetcher: 
             episode.duration = data.duration or 0
         if image is not None:
             episode.image = image  # uncommitted, so the episode makes its feed copy on save
-        episode.chapters = [
-            EpisodeChapter(start_time=c.start_time, title=c.title, url=c.url, img=c.img, toc=c.toc, sort_order=i)
-            for i, c in enumerate(chapters)
-        ]
-        episode.transcripts = transcripts
-        episode.persons = [EpisodePerson(**vars(person), sort_order=i) for i, person in enumerate(data.persons)]
-        episode.soundbites = [EpisodeSoundbite(**vars(bite), sort_order=i) for i, bite in enumerate(data.soundbites)]
+        episode.chapters = _in_order(
+            EpisodeChapter(start_time=c.start_time, title=c.title, url=c.url, img=c.img, toc=c.toc) for c in chapters
+        )
+        episode.transcripts = _in_order(transcripts)
+        episode.persons = _in_order(EpisodePerson(**vars(person)) for person in data.persons)
+        episode.soundbites = _in_order(EpisodeSoundbite(**vars(bite)) for bite in data.soundbites)
         if existing is None:
             show.add_child(instance=episode)
         else:

@@ -96,7 +96,6 @@ class Decision:
     reason: str
     events: list[tuple[str, str]] = field(default_factory=list)
     ask_akismet: bool = False
-    queued_check: str | None = None  # the check_response task row, withdrawn when the request judges first
 
 
 DUPLICATE = "Duplicate comment: it looks as though you’ve already said that!"
@@ -172,14 +171,14 @@ def submit(
                 note=decision.reason,
                 actor=ctx.user if ctx.is_moderator else None,
             )
-            _follow_up(response, poster_id, decision)
+            queued_check = _follow_up(response, poster_id, decision)
     except BaseException:
         if not limits.in_database():  # there they rolled back with the response
             for key in claimed + flood_keys:
                 limits.release(key)
         raise
     if decision.ask_akismet and settings.AKISMET_REQUEST_BUDGET > 0:
-        tasks.judge(response.pk, seconds=settings.AKISMET_REQUEST_BUDGET, in_request=True, queued=decision.queued_check)
+        tasks.judge(response.pk, seconds=settings.AKISMET_REQUEST_BUDGET, in_request=True, queued=queued_check)
     _refresh(response)
     return response
 
@@ -415,13 +414,14 @@ def record(response: Response, action: str, note: str = "", actor=None) -> Respo
     return _record(response, action, note=note, actor=actor)
 
 
-def _follow_up(response: Response, poster_id: int | None, decision: Decision) -> None:
-    """Queue what the saved response needs, in its transaction: Akismet, a recheck, the emails."""
+def _follow_up(response: Response, poster_id: int | None, decision: Decision) -> str | None:
+    """Queue what the saved response needs, in its transaction: Akismet, a recheck, the emails.
+    Returns the queued Akismet check's row, which a verdict given in the request withdraws."""
     from . import tasks
 
     notify = not publishing.is_quiet()
     if decision.ask_akismet:
-        decision.queued_check = outbox.enqueue(tasks.check_response, response.pk)
+        return outbox.enqueue(tasks.check_response, response.pk)
     elif response.status == Status.APPROVED and notify:
         outbox.enqueue(tasks.notify_new_response, response.pk, poster_id)
     elif response.status == Status.PENDING:
@@ -429,6 +429,7 @@ def _follow_up(response: Response, poster_id: int | None, decision: Decision) ->
             tasks.schedule_recheck(response)
         if notify:
             outbox.enqueue(tasks.notify_moderators, response.pk)
+    return None
 
 
 def set_status(response: Response, status: str, *, actor=None, reason: str = "", report: bool = False) -> bool:

@@ -9,8 +9,7 @@ def forget_responses(apps, schema_editor):
     ReferenceIndex = apps.get_model("wagtailcore", "ReferenceIndex")
     response_type = ContentType.objects.filter(app_label="discussion", model="response").first()
     if response_type is not None:
-        ReferenceIndex.objects.filter(base_content_type=response_type).delete()
-        ReferenceIndex.objects.filter(content_type=response_type).delete()
+        ReferenceIndex.objects.filter(base_content_type=response_type).delete()  # what a response referred to
 
 
 class Migration(migrations.Migration):
