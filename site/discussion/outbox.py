@@ -30,4 +30,7 @@ def withdraw(result_id: str | None) -> None:
     Only a row no worker has claimed goes; a task already running finds the work done, as it would
     anyway (every task here is harmless to repeat)."""
     if result_id is not None:
-        DBTaskResult.objects.filter(id=result_id, status=TaskResultStatus.READY).delete()
+        # One DELETE: delete() would first read the row back for the site-wide post_delete receiver
+        # (pagecache's), which ignores task rows; no other rows point at a task result.
+        queued = DBTaskResult.objects.filter(id=result_id, status=TaskResultStatus.READY)
+        queued._raw_delete(queued.db)

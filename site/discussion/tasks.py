@@ -56,31 +56,18 @@ def check_response(response_id: int) -> str:
     return judge(response_id)
 
 
-def judge(
-    response_id: int,
-    *,
-    seconds: float | None = None,
-    in_request: bool = False,
-    probe: bool = False,
-    queued: str | None = None,
-) -> str:
+def judge(response_id: int, *, seconds: float | None = None, probe: bool = False) -> str:
     """Check a response that waits for Akismet and apply the verdict; give up after DISCUSSION_RECHECK_DAYS.
 
-    Called by the task, and by the comment POST with its small budget (`in_request`: an Akismet
-    that does not answer in time is left to the task, and nothing is recorded). Whoever answers
-    first applies the verdict: the update that claims the row only matches the state read here.
-    While the breaker is open (`akismet_health`) only the probe asks Akismet: the POST leaves the
-    check to the worker, and the worker leaves the response due for the catch-up. A POST that
-    applies a verdict withdraws the `queued` check_response task with it, sparing the worker a write.
+    Called by the task and the probe. Whoever answers first applies the verdict (this or the comment
+    POST's `judge_posted`): the update that claims the row only matches the state read here. While
+    the breaker is open (`akismet_health`) only the probe asks Akismet: the worker leaves the
+    response due for the catch-up.
     """
-    if in_request and akismet_health.is_open():
-        return "left for the worker"
     response = Response.objects.filter(pk=response_id).select_related("page").first()
     if response is None or response.status != Status.PENDING or response.akismet_next_check_at is None:
         return "nothing to do"
-    if in_request and response.akismet_result:
-        return "judged already"
-    if not in_request and timezone.now() - response.created_at > timedelta(days=settings.DISCUSSION_RECHECK_DAYS):
+    if timezone.now() - response.created_at > timedelta(days=settings.DISCUSSION_RECHECK_DAYS):
         Response.objects.filter(pk=response_id).update(akismet_next_check_at=None)
         days = settings.DISCUSSION_RECHECK_DAYS
         moderation.record(response, "recheck-gave-up", f"Akismet could not check it within {days} days; left for you.")
@@ -92,6 +79,29 @@ def judge(
             akismet_next_check_at=timezone.now()
         )
         return WAITING
+    return _ask(response, seconds=seconds, probe=probe)
+
+
+def judge_posted(response: Response, *, seconds: float, queued: str | None) -> str:
+    """The comment POST's check of the response it has just stored (pending, never asked), as it is in
+    memory: Akismet gets `seconds`, whole call. Late, failing or with the breaker open, the check is
+    left to the queued task and nothing is recorded; a verdict in time withdraws that task (`queued`),
+    sparing the worker a write, and is applied to `response` too."""
+    if akismet_health.is_open():
+        return "left for the worker"
+    if not Response.objects.filter(pk=response.pk, akismet_result="", akismet_next_check_at__isnull=False).exists():
+        return "judged already"  # by a worker that was quicker (or the immediate backend, on commit)
+    return _ask(response, seconds=seconds, in_request=True, queued=queued)
+
+
+def _ask(
+    response: Response,
+    *,
+    seconds: float | None,
+    in_request: bool = False,
+    probe: bool = False,
+    queued: str | None = None,
+) -> str:
     again = bool(response.akismet_result)  # a first check has no result yet
     verdict, note = akismet.check(response.akismet_payload, recheck_reason="retry" if again else "", seconds=seconds)
     if verdict == akismet.Verdict.ERROR:
@@ -105,7 +115,7 @@ def judge(
     approves = hold is not None and hold[0] == Status.APPROVED  # readers will see it: a new content version
     with version.written_first() if approves else nullcontext(), transaction.atomic():
         claimed = Response.objects.filter(
-            pk=response_id,
+            pk=response.pk,
             status=Status.PENDING,
             akismet_next_check_at=response.akismet_next_check_at,
             akismet_attempts=response.akismet_attempts,

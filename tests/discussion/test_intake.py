@@ -137,6 +137,6 @@ def test_a_verdict_is_applied_once_when_request_and_worker_both_ask(post, fake_a
         Response(page=post, author_name="A", author_email="a@example.com", content="once"),
         request_context=moderation.RequestContext(ip="198.51.100.3"),
     )
-    assert tasks.judge(response.pk, seconds=2, in_request=True) == "approved"
+    assert tasks.judge_posted(response, seconds=2, queued=None) == "approved"
     assert tasks.check_response.call(response.pk) == "nothing to do"
     assert list(response.history.values_list("action", flat=True)) == ["status-pending", "check-ham", "status-approved"]
