@@ -40,6 +40,9 @@ class AkismetHandler(BaseHTTPRequestHandler):
 
 
 class QuietServer(ThreadingHTTPServer):
+    request_queue_size = 128  # socketserver's 5 drops connections when many POSTs ask at once, as no real Akismet does
+    daemon_threads = True
+
     def handle_error(self, request, client_address):
         """A load generator hangs up mid-answer when its run ends; that is not news."""
 

@@ -98,3 +98,14 @@ def test_default_database_is_a_local_sqlite_file():
     code = "from django.conf import settings as s; print(s.DATABASES['default']['NAME'])"
     result = manage("shell", "--no-imports", "-c", code, DEBUG="true")
     assert result.stdout.strip() == str(ROOT / "db.sqlite3")
+
+
+def test_the_wsgi_process_keeps_its_start_up_objects_out_of_the_collectors_scans():
+    probe = "import gc, sys; sys.path.insert(0, 'site'); import config.wsgi; "
+    probe += "print(gc.get_freeze_count(), len(gc.get_objects()))"
+    result = subprocess.run(
+        [sys.executable, "-c", probe], cwd=ROOT, env={**os.environ, "DEBUG": "true"}, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    frozen, scanned = map(int, result.stdout.split())
+    assert frozen > 50_000 and scanned < frozen / 10
