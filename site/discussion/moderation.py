@@ -178,10 +178,10 @@ def submit(
                 limits.release(key)
         raise
     if decision.ask_akismet:
-        outcome = "left for the worker"
+        outcome = tasks.LEFT_FOR_WORKER
         if settings.AKISMET_REQUEST_BUDGET > 0:
             outcome = tasks.judge_posted(response, seconds=settings.AKISMET_REQUEST_BUDGET, queued=queued_check)
-        if outcome in ("left for the worker", "judged already"):
+        if outcome in (tasks.LEFT_FOR_WORKER, tasks.JUDGED_ALREADY):
             _refresh(response)  # the worker may have been quicker
     return response
 

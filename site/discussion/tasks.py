@@ -34,7 +34,9 @@ EMAIL_ATTEMPTS = 8  # …about two hours in all, then the email is marked failed
 EMAIL_STUCK = timedelta(minutes=10)  # a send whose worker died is tried again after this
 IN_FLIGHT = timedelta(minutes=1)  # a check the catch-up queued is not queued again for this long
 WAITING = "waiting for Akismet"  # the breaker is open: left for the probe's catch-up
-NOT_ASKED = {"nothing to do", "judged already", "gave up", WAITING}
+JUDGED_ALREADY = "judged already"  # by whoever answered first (the POST or the worker)
+LEFT_FOR_WORKER = "left for the worker"  # the POST's check did not get a verdict in time
+NOT_ASKED = {"nothing to do", JUDGED_ALREADY, "gave up", WAITING}
 
 
 def backoff(attempts: int) -> timedelta:
@@ -88,9 +90,9 @@ def judge_posted(response: Response, *, seconds: float, queued: str | None) -> s
     left to the queued task and nothing is recorded; a verdict in time withdraws that task (`queued`),
     sparing the worker a write, and is applied to `response` too."""
     if akismet_health.is_open():
-        return "left for the worker"
+        return LEFT_FOR_WORKER
     if not Response.objects.filter(pk=response.pk, akismet_result="", akismet_next_check_at__isnull=False).exists():
-        return "judged already"  # by a worker that was quicker (or the immediate backend, on commit)
+        return JUDGED_ALREADY  # by a worker that was quicker (or the immediate backend, on commit)
     return _ask(response, seconds=seconds, in_request=True, queued=queued)
 
 
@@ -107,7 +109,7 @@ def _ask(
     if verdict == akismet.Verdict.ERROR:
         akismet_health.failed()
         if in_request:
-            return "left for the worker"
+            return LEFT_FOR_WORKER
     elif verdict != akismet.Verdict.UNCONFIGURED and akismet_health.answered() and not probe:
         outbox.enqueue(catch_up)  # this answer ended an outage: everything waiting is checked now
     # What the verdict leads to is read before the write transaction: SQLite has one writer at a time.
@@ -126,7 +128,7 @@ def _ask(
             akismet_discard=verdict == akismet.Verdict.DISCARD,
         )
         if not claimed:
-            return "judged already"
+            return JUDGED_ALREADY
         outbox.withdraw(queued)
         response.akismet_result, response.akismet_next_check_at = verdict, None  # as the claim wrote them
         response.akismet_attempts += 1 if again else 0
